@@ -1,0 +1,58 @@
+"""The application factory. Nothing happens at import time: `create_app(settings)` builds it all."""
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from . import control
+from .config import Settings
+from .core import pipeline
+from .core.errors import SandboxError
+from .core.routing import CaseInsensitivePaths
+from .runtime import Runtime
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.load({}, environ={})
+    runtime = Runtime(settings)
+    app = Flask("mockserver")
+    app.json.sort_keys = False
+    app.json.compact = True
+    app.extensions["sandbox"] = runtime
+    app.register_blueprint(control.blueprint)
+
+    insensitive = []
+    for vr in runtime.vendors.values():
+        prefixes = [f"/{vr.name}"] + ([""] if runtime.root_vendor == vr.name else [])
+        for prefix in prefixes:
+            for op in vr.operations:
+                app.add_url_rule(prefix + op.flask_rule(),
+                                 endpoint=f"{vr.name}{prefix or '.root'}.{op.operation_id}",
+                                 view_func=partial(_serve, runtime, vr, op),
+                                 methods=[op.method])
+                if vr.case_insensitive:
+                    insensitive.append((prefix, op.path))
+    if insensitive:
+        app.wsgi_app = CaseInsensitivePaths(app.wsgi_app, insensitive)
+
+    @app.errorhandler(HTTPException)
+    def _refuse(exc: HTTPException):
+        vr = runtime.vendor_for_path(request.path)
+        if vr is None:
+            return jsonify(error="not_found" if exc.code == 404 else "http_error",
+                           message=exc.description), exc.code
+        kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.code, "validation")
+        code, message = vr.vendor.core_errors[kind]
+        headers = {}
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return pipeline.refuse_route(runtime, vr, SandboxError(exc.code, code, message,
+                                                               headers=headers))
+
+    return app
+
+
+def _serve(runtime, vendor_runtime, operation, **path_params):
+    return pipeline.run(runtime, vendor_runtime, operation, path_params)

@@ -1,0 +1,60 @@
+"""Settings: defaults < MOCKSERVER_* environment variables < command-line flags."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from typing import Any, Mapping
+
+from .core.clock import parse_instant
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    vendors: tuple[str, ...] = ()          # empty: every vendor
+    seed: int = 1
+    store: str = "memory://"
+    rate_limits: str = "documented"        # documented | off
+    freeze_time: datetime | None = None
+    control_token: str | None = None
+    journal_size: int = 1000
+    threads: int = 8
+    workers: int = 1
+    log_level: str = "info"
+
+    @classmethod
+    def load(cls, flags: Mapping[str, Any] | None = None,
+             environ: Mapping[str, str] | None = None) -> "Settings":
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"MOCKSERVER_{f.name.upper()}")
+            if raw not in (None, ""):
+                values[f.name] = raw
+        for name, value in (flags or {}).items():
+            if value not in (None, (), []):
+                values[name] = value
+        return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
+
+    def __post_init__(self):
+        if self.rate_limits not in ("documented", "off"):
+            raise ValueError("rate limits must be 'documented' or 'off'")
+        if self.workers != 1:
+            raise ValueError(
+                "the in-memory store lives in one process: several workers would each hold their "
+                "own data, and a client would see records appear and vanish. Run one worker and "
+                "raise --threads instead.")
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name in ("port", "seed", "journal_size", "threads", "workers"):
+        return int(value)
+    if name == "vendors":
+        if isinstance(value, str):
+            value = [v for v in value.replace(",", " ").split() if v]
+        return tuple(value)
+    if name == "freeze_time" and isinstance(value, str):
+        return parse_instant(value)
+    return value

@@ -1,0 +1,1 @@
+"""Vendor-neutral machinery: every cross-cutting concern lives in exactly one module here."""

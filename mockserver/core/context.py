@@ -1,0 +1,49 @@
+"""The per-request context: vendor, operation, tenant, principal and validated parameters."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import g
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+    from .ratelimit import Decision
+    from .spec import Operation
+    from .vendor import Principal, Vendor
+
+
+@dataclass
+class RequestContext:
+    request_id: str
+    runtime: "Runtime"
+    vendor: "Vendor"
+    operation: "Operation"
+    path_params: dict[str, Any]
+    started: float
+    principal: "Principal | None" = None
+    query: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+    rate: "Decision | None" = None
+    uploads: Any = None  # uploaded files of a multipart request, by bracketed name
+
+    @property
+    def tenant(self) -> str:
+        return self.principal.tenant if self.principal else ""
+
+    @property
+    def store(self):
+        return self.runtime.store
+
+    @property
+    def clock(self):
+        return self.runtime.clock
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Path and query parameters together, validated and typed."""
+        return {**self.query, **self.path_params}
+
+
+def current() -> RequestContext:
+    return g.sandbox_ctx

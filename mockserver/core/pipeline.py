@@ -1,0 +1,190 @@
+"""THE ordered list of steps every vendor request goes through. Reading this file shows the
+whole lifecycle; nothing else decides the order.
+
+Before the view: assign a request id -> (the route has named vendor and operation) -> inject
+faults -> authenticate -> enforce the rate limit -> validate against the spec.
+The view reads validated parameters, calls the vendor's models, which use the store.
+After: rate-limit headers -> the vendor's common headers -> the journal.
+A refusal anywhere is a SandboxError, written once in the vendor's envelope.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import time
+from typing import Any
+
+from flask import Response, g, request
+
+from . import dialects
+from .auth import read_credential
+from .context import RequestContext
+from .errors import SandboxError, render
+from .validation import Invalid
+
+log = logging.getLogger("mockserver")
+_ids = itertools.count(1)
+
+
+# -- before the view -----------------------------------------------------------------------
+def assign_request_id(ctx: RequestContext) -> None:
+    g.sandbox_ctx = ctx
+
+
+def inject_faults(ctx: RequestContext) -> None:
+    rule = ctx.runtime.faults.take(ctx.vendor.name, request.method,
+                                   ctx.operation.path, vendor_path(ctx), request.path)
+    if rule is None:
+        return
+    ctx.runtime.faults.delay(rule)
+    if rule.status is not None:
+        code, message = ctx.vendor.core_errors["fault"]
+        raise SandboxError(rule.status, code, message)
+
+
+def authenticate(ctx: RequestContext) -> None:
+    requirements = ctx.operation.security
+    if not requirements:
+        return
+    schemes = ctx.runtime.vendors[ctx.vendor.name].schemes
+    scheme_name = next(iter(requirements[0]))
+    credential = read_credential(request, schemes[scheme_name])
+    ctx.principal = ctx.vendor.authenticate(credential, ctx.runtime)
+
+
+def enforce_rate_limit(ctx: RequestContext) -> None:
+    policy, bucket = ctx.vendor.rate_limit, ctx.operation.rate_bucket
+    if policy is None or bucket is None or ctx.principal is None:
+        return
+
+    def documented_limit() -> int:
+        if ctx.vendor.rate_limit_for is not None:
+            return ctx.vendor.rate_limit_for(ctx.runtime, ctx.tenant)
+        return int(policy.limit)
+
+    ctx.rate = ctx.runtime.limiter.hit(ctx.vendor.name, ctx.tenant, bucket, policy,
+                                       request.method, documented_limit)
+    if ctx.rate is not None and not ctx.rate.allowed:
+        code, message = ctx.vendor.core_errors["rate_limited"]
+        raise SandboxError(429, code, message)
+
+
+def validate_request(ctx: RequestContext) -> None:
+    vr = ctx.runtime.vendors[ctx.vendor.name]
+    op_id = ctx.operation.operation_id
+    query = dialects.normalise_query(ctx.vendor.query_dialect, request.args,
+                                     vr.array_params.get(op_id, ()))
+    content_type, body = request.mimetype or None, request.get_data(cache=True) or None
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        form = dialects.bracketed_form([*request.form.items(multi=True),
+                                        *request.files.items(multi=True)])
+        ctx.uploads = request.files
+        content_type, body = "application/json", json.dumps(_jsonable(form)).encode()
+    outcome = vr.validators[op_id].validate(query, request.headers, request.cookies,
+                                            ctx.path_params, content_type, body)
+    if isinstance(outcome, Invalid):
+        status = 415 if outcome.kind == "unsupported_media_type" else 400
+        code, _ = ctx.vendor.core_errors[outcome.kind]
+        raise SandboxError(status, code, outcome.message)
+    ctx.query, ctx.path_params, ctx.body = dict(outcome.query), dict(outcome.path), outcome.body
+
+
+BEFORE = (assign_request_id, inject_faults, authenticate, enforce_rate_limit, validate_request)
+
+
+# -- after the view ------------------------------------------------------------------------
+def add_rate_limit_headers(ctx: RequestContext, response: Response) -> None:
+    if ctx.rate is not None:
+        response.headers.update(ctx.rate.headers(ctx.clock.timestamp()))
+
+
+def add_vendor_headers(ctx: RequestContext, response: Response) -> None:
+    for name, value in ctx.vendor.common_headers.items():
+        response.headers.setdefault(name, value)
+
+
+def record_in_journal(ctx: RequestContext, response: Response) -> None:
+    ctx.runtime.journal.record({
+        "id": ctx.request_id,
+        "time": ctx.clock.state()["now"],
+        "method": request.method,
+        "path": request.path,
+        "query": request.query_string.decode("latin-1"),
+        "vendor": ctx.vendor.name,
+        "operation": ctx.operation.operation_id if ctx.operation else None,
+        "tenant": ctx.tenant or None,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - ctx.started) * 1000, 3),
+    })
+
+
+AFTER = (add_rate_limit_headers, add_vendor_headers, record_in_journal)
+
+
+# -- the run ---------------------------------------------------------------------------------
+def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Response:
+    ctx = RequestContext(f"req_{next(_ids)}", runtime, vendor_runtime.vendor, operation,
+                         dict(path_params), time.perf_counter())
+    try:
+        for step in BEFORE:
+            step(ctx)
+        response = to_response(vendor_runtime.views[operation.operation_id](ctx))
+    except SandboxError as err:
+        response = error_response(ctx.vendor, err)
+    except Exception:  # a bug: still answered in the vendor's envelope, and logged
+        log.exception("unhandled error in %s", operation.operation_id)
+        response = error_response(ctx.vendor, SandboxError(500, "internal_error",
+                                                           "internal sandbox error"))
+    for step in AFTER:
+        step(ctx, response)
+    return response
+
+
+def refuse_route(runtime, vendor_runtime, err: SandboxError) -> Response:
+    """A request under a vendor prefix that matched no route (404) or no method (405)."""
+    ctx = RequestContext(f"req_{next(_ids)}", runtime, vendor_runtime.vendor, None, {},
+                         time.perf_counter())
+    response = error_response(ctx.vendor, err)
+    for step in AFTER:
+        step(ctx, response)
+    return response
+
+
+def error_response(vendor, err: SandboxError) -> Response:
+    response = json_response(render(vendor.error_template, err), err.status)
+    response.headers.update(err.headers)
+    return response
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status,
+                    mimetype="application/json")
+
+
+def to_response(result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    headers = {}
+    status = 200
+    if isinstance(result, tuple):
+        result, status, *rest = result
+        headers = rest[0] if rest else {}
+    response = json_response(result, status)
+    response.headers.update(headers)
+    return response
+
+
+def _jsonable(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _jsonable(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_jsonable(v) for v in node]
+    if hasattr(node, "filename"):  # an uploaded file: validated as its name, read by the view
+        return node.filename or ""
+    return node
+
+
+def vendor_path(ctx: RequestContext) -> str:
+    prefix = ctx.runtime.prefix_of(ctx.vendor.name, request.path)
+    return request.path[len(prefix):] or "/"

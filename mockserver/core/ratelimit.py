@@ -1,0 +1,114 @@
+"""Fixed-window rate limiting keyed by (vendor, tenant, bucket), on the sandbox clock, and the
+header styles vendors choose by data.
+
+A window opens at a tenant's first counted request and lasts `window` seconds, so a client may
+spend its whole allowance in a burst. Requests may cost more than one unit (some vendors count
+writes double); a request that does not fit in what is left is refused whole.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Mapping
+
+from .clock import Clock, iso_z
+
+
+@dataclass(frozen=True)
+class HeaderStyle:
+    limit: str | None = None
+    remaining: str | None = None
+    reset: str | None = None
+    reset_format: str = "iso"  # iso | epoch | seconds (until reset)
+    retry_after: str = "Retry-After"
+
+
+@dataclass(frozen=True)
+class RateLimitPolicy:
+    """A vendor's documented limits. `limit` may depend on the tenant's records."""
+    limit: int | Callable[[object, str], int]
+    window: int = 60
+    costs: Mapping[str, int] = field(default_factory=dict)  # method -> units (default 1)
+    headers: HeaderStyle = HeaderStyle()
+
+    def cost(self, method: str) -> int:
+        return self.costs.get(method.upper(), 1)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_at: float
+    retry_after: int
+    style: HeaderStyle
+
+    def headers(self, now: float) -> dict[str, str]:
+        out: dict[str, str] = {}
+        s = self.style
+        if s.limit:
+            out[s.limit] = str(self.limit)
+        if s.remaining:
+            out[s.remaining] = str(self.remaining)
+        if s.reset:
+            out[s.reset] = {
+                "iso": lambda: iso_z(datetime.fromtimestamp(self.reset_at, tz=timezone.utc)),
+                "epoch": lambda: str(math.ceil(self.reset_at)),
+                "seconds": lambda: str(max(0, math.ceil(self.reset_at - now))),
+            }[s.reset_format]()
+        if not self.allowed:
+            out[s.retry_after] = str(self.retry_after)
+        return out
+
+
+class RateLimiter:
+    """Counters for every (vendor, tenant, bucket), and each vendor's mode."""
+
+    def __init__(self, clock: Clock, default_mode: str = "documented"):
+        self._clock = clock
+        self._default_mode = default_mode
+        self._modes: dict[str, dict] = {}
+        self._windows: dict[tuple[str, str, str], tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    # modes -------------------------------------------------------------------------------
+    def set_mode(self, vendor: str, mode: dict) -> None:
+        with self._lock:
+            self._modes[vendor] = dict(mode)
+            for key in [k for k in self._windows if k[0] == vendor]:
+                del self._windows[key]
+
+    def mode(self, vendor: str) -> dict:
+        return self._modes.get(vendor, {"mode": self._default_mode})
+
+    def reset(self) -> None:
+        with self._lock:
+            self._windows.clear()
+            self._modes.clear()
+
+    # counting ----------------------------------------------------------------------------
+    def hit(self, vendor: str, tenant: str, bucket: str, policy: RateLimitPolicy,
+            method: str, resolve_limit: Callable[[], int]) -> Decision | None:
+        """Count one request; None when limits are off for the vendor."""
+        mode = self.mode(vendor)
+        if mode.get("mode") == "off":
+            return None
+        limit = int(mode["limit"]) if "limit" in mode else resolve_limit()
+        window = int(mode.get("window", policy.window))
+        cost = policy.cost(method)
+        now = self._clock.timestamp()
+        key = (vendor, tenant, bucket)
+        with self._lock:
+            started, used = self._windows.get(key, (now, 0))
+            if now >= started + window:
+                started, used = now, 0
+            allowed = used + cost <= limit
+            if allowed:
+                used += cost
+            self._windows[key] = (started, used)
+        reset_at = started + window
+        return Decision(allowed, limit, max(0, limit - used), reset_at,
+                        max(1, math.ceil(reset_at - now)), policy.headers)

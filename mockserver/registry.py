@@ -1,0 +1,103 @@
+"""Finding vendors, loading their specs, binding views to operationIds.
+
+An operation in a spec without a view of the same name stops start-up with the full list of
+what is missing; so does a view without an operation.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import vendors as vendors_pkg
+from .core.spec import Operation, load_document, operations, security_schemes
+from .core.validation import OperationValidator, build_validators
+from .core.vendor import Vendor
+
+
+class RegistryError(RuntimeError):
+    pass
+
+
+def data_dir(kind: str) -> Path:
+    """`specs` or `seed_data`: beside the package in a checkout, or where the wheel put them."""
+    here = Path(__file__).resolve().parent.parent / kind
+    if here.is_dir():
+        return here
+    installed = Path(sys.prefix) / "share" / "vendor-api-sandbox" / kind
+    if installed.is_dir():
+        return installed
+    raise RegistryError(f"cannot find the {kind}/ folder (looked in {here} and {installed})")
+
+
+def available_vendors() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(vendors_pkg.__path__) if m.ispkg)
+
+
+@dataclass
+class VendorRuntime:
+    """A vendor as served: its descriptor, spec, operations, validators and bound views."""
+    vendor: Vendor
+    document: dict
+    operations: list[Operation]
+    validators: dict[str, OperationValidator]
+    views: dict[str, Callable]
+    schemes: dict[str, dict]
+    array_params: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.vendor.name
+
+    @property
+    def case_insensitive(self) -> bool:
+        return bool(self.document.get("x-sandbox-case-insensitive-paths"))
+
+
+def load_vendor(name: str) -> VendorRuntime:
+    module = importlib.import_module(f"{vendors_pkg.__name__}.{name}")
+    vendor: Vendor = module.VENDOR
+    document = load_document(data_dir("specs") / f"{name}.yaml")
+    ops = operations(document)
+    views = {}
+    missing = []
+    for op in ops:
+        view = getattr(vendor.routes, op.operation_id, None)
+        if callable(view):
+            views[op.operation_id] = view
+        else:
+            missing.append(f"{op.method} {op.path} ({op.operation_id})")
+    if missing:
+        raise RegistryError(f"{name}: operations without a view in "
+                            f"{vendor.routes.__name__}: " + "; ".join(missing))
+    declared = getattr(vendor.routes, "__all__", None)
+    if declared:
+        unbound = sorted(set(declared) - {op.operation_id for op in ops})
+        if unbound:
+            raise RegistryError(f"{name}: views without an operation in the spec: {unbound}")
+    arrays = {op.operation_id: _array_params(document, op) for op in ops}
+    return VendorRuntime(vendor, document, ops, build_validators(document, ops), views,
+                         security_schemes(document), arrays)
+
+
+def _array_params(document: dict, op: Operation) -> tuple[str, ...]:
+    names = []
+    for param in list(op.path_item.get("parameters", [])) + list(op.spec.get("parameters", [])):
+        if "$ref" in param:
+            param = _resolve(document, param["$ref"])
+        schema = param.get("schema", {})
+        if "$ref" in schema:
+            schema = _resolve(document, schema["$ref"])
+        if param.get("in") == "query" and schema.get("type") == "array":
+            names.append(param["name"])
+    return tuple(names)
+
+
+def _resolve(document: dict, ref: str) -> dict:
+    node = document
+    for part in ref.lstrip("#/").split("/"):
+        node = node[part]
+    return node

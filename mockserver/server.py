@@ -1,0 +1,53 @@
+"""Running the app under gunicorn: one process (the store is in memory), several threads."""
+from __future__ import annotations
+
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+from .config import Settings
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app, options: dict):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def banner(settings: Settings, app) -> str:
+    from .control import vendor_base_path
+    runtime = app.extensions["sandbox"]
+    root = f"http://{settings.host}:{settings.port}"
+    lines = [f"mockserver: serving on {root} (seed {runtime.seed}, store {runtime.store.name}, "
+             f"rate limits {settings.rate_limits})"]
+    for name, vr in runtime.vendors.items():
+        lines.append(f"  {vr.vendor.title:12} {root}{vendor_base_path(vr.document, name)}")
+    if runtime.root_vendor:
+        lines.append(f"  {runtime.root_vendor} is also served at the root: {root}")
+    lines.append(f"  keys and tenants: GET {root}/__sandbox/credentials "
+                 "(or `mockserver credentials`)")
+    return "\n".join(lines)
+
+
+def serve(settings: Settings) -> int:
+    from .app import create_app
+    app = create_app(settings)
+    print(banner(settings, app), file=sys.stderr, flush=True)
+    _Gunicorn(app, {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        "loglevel": settings.log_level,
+        "accesslog": None,
+        "keepalive": 5,
+    }).run()
+    return 0

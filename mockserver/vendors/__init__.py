@@ -1,0 +1,1 @@
+"""Vendor packages. Each subpackage exposes `VENDOR`, a `mockserver.core.vendor.Vendor`."""

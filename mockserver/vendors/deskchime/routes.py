@@ -1,0 +1,101 @@
+"""DeskChime views, one per operationId. Thin: read validated params, ask models, render."""
+from __future__ import annotations
+
+from mockserver.core.pagination import envelope, paginate
+
+from . import models
+from .models import V
+from .schemas import (FeedbackDetailOut, FeedbackSummaryOut, GoalDetailOut, GoalSummaryOut,
+                      MeetingOut, OneOnOneOut, UserOut, user_ref, with_users)
+
+__all__ = ["get_workspace_stats", "get_user_workspace_stats", "list_users", "list_feedback",
+           "get_feedback", "list_goals", "get_goal", "list_meetings", "list_one_on_ones",
+           "get_user_activity"]
+
+_users_out = UserOut(many=True)
+_feedback_out = FeedbackSummaryOut(many=True)
+_feedback_detail = FeedbackDetailOut()
+_goal_detail = GoalDetailOut()
+_meetings_out = MeetingOut(many=True)
+
+
+def _page(ctx, records, schema):
+    page = paginate(records, ctx.query["page"], ctx.query["limit"])
+    return envelope(ctx.operation.pagination, page, schema.dump(page.items))
+
+
+def _where(records, **wanted):
+    wanted = {k: v for k, v in wanted.items() if v is not None}
+    return [r for r in records if all(r.get(k) == v for k, v in wanted.items())]
+
+
+def get_workspace_stats(ctx):
+    org = ctx.store.get(V, ctx.tenant, "organization", ctx.tenant)
+    return {"success": True,
+            "organization": {"id": org["id"], "name": org["name"], "slug": org["slug"]},
+            "stats": models.workspace_counts(ctx.store, ctx.tenant)}
+
+
+def get_user_workspace_stats(ctx):
+    user = models.find_user_by_email(ctx.store, ctx.tenant, ctx.body["email"])
+    stats = models.user_activity(ctx.store, ctx.tenant, user["id"])
+    return {"success": True, "user": user_ref(user), "stats": {
+        "feedbacksGiven": stats["feedback"]["given"],
+        "feedbacksReceived": stats["feedback"]["received"],
+        "totalGoals": stats["goals"]["total"],
+        "completedGoals": stats["goals"]["completed"],
+        "oneOnOnes": stats["oneOnOnes"]}}
+
+
+def list_users(ctx):
+    users = sorted(_where(ctx.store.all(V, ctx.tenant, "users"), role=ctx.query.get("role")),
+                   key=lambda u: (u["joinedAt"], u["id"]))
+    return _page(ctx, users, _users_out)
+
+
+def list_feedback(ctx):
+    forms = sorted(_where(ctx.store.all(V, ctx.tenant, "feedback"), status=ctx.query.get("status")),
+                   key=lambda f: (f["createdAt"], f["id"]), reverse=True)
+    return _page(ctx, forms, _feedback_out)
+
+
+def get_feedback(ctx):
+    form = models.find(ctx.store, ctx.tenant, "feedback", ctx.params["id"], "feedback")
+    return {"data": _feedback_detail.dump(form)}
+
+
+def list_goals(ctx):
+    goals = sorted(_where(ctx.store.all(V, ctx.tenant, "goals"), status=ctx.query.get("status"),
+                          type=ctx.query.get("type")),
+                   key=lambda g: (g["createdAt"], g["id"]), reverse=True)
+    users = models.users_by_id(ctx.store, ctx.tenant)
+    return _page(ctx, goals, with_users(GoalSummaryOut, users, many=True))
+
+
+def get_goal(ctx):
+    goal = models.find(ctx.store, ctx.tenant, "goals", ctx.params["id"], "goal")
+    return {"data": _goal_detail.dump(goal)}
+
+
+def _meetings(ctx, kind):
+    start = models.parse_bound("from", ctx.query.get("from"), end=False)
+    stop = models.parse_bound("to", ctx.query.get("to"), end=True)
+    records = models.in_range(_where(ctx.store.all(V, ctx.tenant, "meetings"), type=kind),
+                              "scheduledAt", start, stop)
+    return sorted(records, key=lambda m: (m["scheduledAt"], m["id"]), reverse=True)
+
+
+def list_meetings(ctx):
+    return _page(ctx, _meetings(ctx, ctx.query.get("type")), _meetings_out)
+
+
+def list_one_on_ones(ctx):
+    users = models.users_by_id(ctx.store, ctx.tenant)
+    return _page(ctx, _meetings(ctx, "ONE_ON_ONE"), with_users(OneOnOneOut, users, many=True))
+
+
+def get_user_activity(ctx):
+    user = models.find_user_by_email(ctx.store, ctx.tenant, ctx.body["email"])
+    stats = models.user_activity(ctx.store, ctx.tenant, user["id"])
+    return {"user": {"id": user["id"], "name": user["name"], "email": user["email"]},
+            "stats": stats, "responsiveness": models.responsiveness(stats)}
