@@ -14,9 +14,10 @@ from .core.routing import CaseInsensitivePaths
 from .runtime import Runtime
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, sources=None) -> Flask:
+    """The sandbox as a WSGI app. `sources` adds vendors given directly (tests' tiny vendors)."""
     settings = settings or Settings.load({}, environ={})
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, sources)
     app = Flask("mockserver")
     app.json.sort_keys = False
     app.json.compact = True

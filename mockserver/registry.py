@@ -57,10 +57,18 @@ class VendorRuntime:
         return bool(self.document.get("x-sandbox-case-insensitive-paths"))
 
 
-def load_vendor(name: str) -> VendorRuntime:
-    module = importlib.import_module(f"{vendors_pkg.__name__}.{name}")
+@dataclass(frozen=True)
+class VendorSource:
+    """A vendor given directly rather than found on disk (tests use tiny vendors of their own)."""
+    module: object
+    document: dict
+    seed: dict
+
+
+def load_vendor(name: str, source: VendorSource | None = None) -> VendorRuntime:
+    module = source.module if source else importlib.import_module(f"{vendors_pkg.__name__}.{name}")
     vendor: Vendor = module.VENDOR
-    document = load_document(data_dir("specs") / f"{name}.yaml")
+    document = source.document if source else load_document(data_dir("specs") / f"{name}.yaml")
     ops = operations(document)
     views = {}
     missing = []

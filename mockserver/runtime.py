@@ -13,17 +13,21 @@ from .core.ratelimit import RateLimiter
 from .core.rng import Randomness
 from .core.seeding import load_seed_document, seed_vendor
 from .core.store import open_store
-from .registry import RegistryError, VendorRuntime, available_vendors, data_dir, load_vendor
+from .registry import (RegistryError, VendorRuntime, VendorSource, available_vendors, data_dir,
+                       load_vendor)
 
 
 class Runtime:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, sources: dict[str, VendorSource] | None = None):
         self.settings = settings
-        names = list(settings.vendors) or available_vendors()
-        unknown = sorted(set(names) - set(available_vendors()))
+        sources = sources or {}
+        known = sorted({*available_vendors(), *sources})
+        names = list(settings.vendors) or (list(sources) if sources else available_vendors())
+        unknown = sorted(set(names) - set(known))
         if unknown:
-            raise RegistryError(f"unknown vendor(s) {unknown}; available: {available_vendors()}")
-        self.vendors: dict[str, VendorRuntime] = {n: load_vendor(n) for n in names}
+            raise RegistryError(f"unknown vendor(s) {unknown}; available: {known}")
+        self.vendors: dict[str, VendorRuntime] = {n: load_vendor(n, sources.get(n))
+                                                  for n in names}
         self.clock = Clock(settings.freeze_time)
         self.store = open_store(settings.store)
         self.limiter = RateLimiter(self.clock, settings.rate_limits)
@@ -31,8 +35,8 @@ class Runtime:
         self.faults = FaultInjector()
         self.seed = settings.seed
         self.root_vendor = names[0] if len(settings.vendors) == 1 else None
-        self._seed_docs = {n: load_seed_document(data_dir("seed_data") / f"{n}.yaml")
-                           for n in names}
+        self._seed_docs = {n: sources[n].seed if n in sources else
+                           load_seed_document(data_dir("seed_data") / f"{n}.yaml") for n in names}
         self._lock = threading.Lock()
         self.caches: dict[str, dict] = {}  # vendor-owned derived caches, dropped on reset
         self._seeded_with: int | None = None

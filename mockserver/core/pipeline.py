@@ -76,7 +76,10 @@ def validate_request(ctx: RequestContext) -> None:
     query = dialects.normalise_query(ctx.vendor.query_dialect, request.args,
                                      vr.array_params.get(op_id, ()))
     content_type, body = request.mimetype or None, request.get_data(cache=True) or None
-    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    declared = ctx.operation.spec.get("requestBody", {}).get("content", {})
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded") \
+            and content_type in declared:
+        # Bracketed form names become the nested object the JSON form of the body declares.
         form = dialects.bracketed_form([*request.form.items(multi=True),
                                         *request.files.items(multi=True)])
         ctx.uploads = request.files

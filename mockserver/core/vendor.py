@@ -41,4 +41,5 @@ class Vendor:
     rate_limit_for: Callable[..., int] | None = None  # (runtime, tenant) -> limit, when it varies
     query_dialect: str = "plain"             # see core.dialects
     common_headers: Mapping[str, str] = field(default_factory=dict)
+    sample_headers: Callable[..., dict] | None = None  # (runtime) -> headers of a valid caller
     limitations: tuple[str, ...] = ()

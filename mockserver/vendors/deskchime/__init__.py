@@ -34,6 +34,7 @@ VENDOR = Vendor(
     rate_limit=RateLimitPolicy(limit=60, window=60, headers=HeaderStyle(
         limit="X-RateLimit-Limit", remaining="X-RateLimit-Remaining",
         reset="X-RateLimit-Reset", reset_format="iso", retry_after="Retry-After")),
+    sample_headers=models.sample_headers,
     limitations=(
         "Read-only, as the real API: records change only through the control API's state view.",
     ),

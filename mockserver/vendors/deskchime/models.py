@@ -36,6 +36,11 @@ def credentials_section(runtime, base_url: str) -> dict:
         for o in organizations(runtime.store)]}
 
 
+def sample_headers(runtime) -> dict:
+    """Headers of a valid caller: the first organization's key."""
+    return {"x-api-key": organizations(runtime.store)[0]["apiKey"]}
+
+
 def rotate_key(runtime, ident: str) -> dict:
     """Regenerate an organization's key; the old one stops working at once."""
     store = runtime.store

@@ -1,0 +1,68 @@
+"""Per registered vendor: the spec lints, every operation is bound, the seed loads and every
+seeded record passes its collection's record schema. A new vendor is picked up unedited."""
+import re
+
+import pytest
+from openapi_spec_validator import validate
+
+from mockserver.registry import available_vendors, load_vendor
+from tests.conftest import sandbox_app
+
+VENDORS = available_vendors()
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_spec_is_valid_openapi_31(name):
+    vr = load_vendor(name)
+    validate(vr.document)
+    assert vr.document["openapi"].startswith("3.1")
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_every_operation_is_bound_and_named(name):
+    vr = load_vendor(name)
+    ids = [op.operation_id for op in vr.operations]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
+    assert set(vr.views) == set(ids)
+    for op in vr.operations:
+        assert op.security, f"{op.operation_id} has no security requirement"
+        assert any(code.startswith("2") for code in op.spec["responses"])
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_every_response_names_a_schema(name):
+    vr = load_vendor(name)
+    for op in vr.operations:
+        for code, response in op.spec["responses"].items():
+            if "$ref" in response:
+                continue
+            for media in response.get("content", {}).values():
+                assert "schema" in media, f"{op.operation_id} {code} has no schema"
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_seed_loads_and_records_match_their_schemas(name):
+    app = sandbox_app(vendors=(name,))
+    runtime = app.extensions["sandbox"]
+    schemas = runtime.vendors[name].vendor.record_schemas
+    tenants = runtime.store.tenants(name)
+    assert len(tenants) >= 2, "CONTRACT.md asks for several tenants per vendor"
+    checked = 0
+    for tenant in tenants:
+        for collection in runtime.store.collections(name, tenant):
+            assert collection in schemas, f"{collection} has no record schema"
+            for record in runtime.store.all(name, tenant, collection):
+                errors = schemas[collection]().validate(record)
+                assert not errors, (collection, record.get("id"), errors)
+                checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_unbound_operation_fails_start_up(name, monkeypatch):
+    vr = load_vendor(name)
+    victim = vr.operations[0].operation_id
+    monkeypatch.delattr(vr.vendor.routes, victim)
+    with pytest.raises(RuntimeError, match=victim):
+        load_vendor(name)

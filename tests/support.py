@@ -1,0 +1,73 @@
+"""Test support: a client that checks every vendor response against the vendor's spec.
+
+Every response a test sees from a vendor operation is validated with openapi-core against that
+vendor's OpenAPI document, so the spec cannot drift from what the sandbox serves.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from functools import cached_property
+
+from flask.testing import FlaskClient
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+
+HOST = "http://127.0.0.1:8080"
+
+
+class SpecCheckedClient(FlaskClient):
+    """Flask's test client; each answer to a vendor operation is validated against the spec."""
+
+    validated: dict[tuple[str, str], int] = {}  # (vendor, operationId) -> responses checked
+
+    @cached_property
+    def _runtime(self):
+        return self.application.extensions["sandbox"]
+
+    def _openapi(self, vendor: str) -> OpenAPI:
+        cache = self.application.extensions.setdefault("openapi_checkers", {})
+        if vendor not in cache:
+            cache[vendor] = OpenAPI.from_dict(self._runtime.vendors[vendor].document)
+        return cache[vendor]
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        entries = self._runtime.journal.entries(limit=1)
+        entry = entries[-1] if entries else None
+        request = response.request
+        if entry and entry.get("operation") and entry["path"] == request.path:
+            self._check(entry["vendor"], entry["operation"], request, response)
+        return response
+
+    def _check(self, vendor, operation_id, request, response):
+        path = request.path
+        if not path.startswith(f"/{vendor}/"):
+            path = f"/{vendor}{path}"
+        mock_request = MockRequest(HOST, request.method.lower(), path,
+                                   args=request.args, headers=dict(request.headers),
+                                   data=b"", content_type=request.mimetype
+                                   or "application/json")
+        mock_response = MockResponse(response.get_data(), status_code=response.status_code,
+                                     headers=dict(response.headers),
+                                     content_type=response.mimetype or "application/json")
+        try:
+            self._openapi(vendor).validate_response(mock_request, mock_response)
+        except Exception as exc:  # re-raised with the details a reader needs
+            details = getattr(exc, "__cause__", None)
+            schema_errors = getattr(details, "schema_errors", None) or ()
+            raise AssertionError(
+                f"{vendor}.{operation_id} answered {response.status_code} with a body the spec "
+                f"does not allow: {exc!r} {[e.message for e in schema_errors][:5]}\n"
+                f"body: {response.get_data(as_text=True)[:1500]}") from exc
+        key = (vendor, operation_id)
+        SpecCheckedClient.validated[key] = SpecCheckedClient.validated.get(key, 0) + 1
+
+
+def basic(user: str, password: str) -> dict:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+def body(response):
+    return json.loads(response.get_data())
