@@ -25,6 +25,7 @@ class RequestContext:
     query: dict[str, Any] = field(default_factory=dict)
     body: Any = None
     rate: "Decision | None" = None
+    fault: int | None = None  # the injected fault rule that answered, if any
     uploads: Any = None  # uploaded files of a multipart request, by bracketed name
 
     @property

@@ -34,6 +34,13 @@ def normalise_query(dialect: str, args: ImmutableMultiDict,
     return ImmutableMultiDict(out)
 
 
+def fold_names(args: ImmutableMultiDict, declared: Iterable[str]) -> ImmutableMultiDict:
+    """Query names matched case-insensitively (`QueueId` = `queueId`), as ASP.NET binds them."""
+    spelling = {name.casefold(): name for name in declared}
+    return ImmutableMultiDict([(spelling.get(name.casefold(), name), value)
+                               for name, value in args.items(multi=True)])
+
+
 def bracketed_form(items: Iterable[tuple[str, object]]) -> dict:
     """`case[subject]=x&case[attachments][1]=f` -> {"case": {"subject": x, "attachments": {"1": f}}}."""
     result: dict = {}

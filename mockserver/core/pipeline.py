@@ -39,6 +39,7 @@ def inject_faults(ctx: RequestContext) -> None:
         return
     ctx.runtime.faults.delay(rule)
     if rule.status is not None:
+        ctx.fault = rule.id
         code, message = ctx.vendor.core_errors["fault"]
         raise SandboxError(rule.status, code, message)
 
@@ -73,8 +74,11 @@ def enforce_rate_limit(ctx: RequestContext) -> None:
 def validate_request(ctx: RequestContext) -> None:
     vr = ctx.runtime.vendors[ctx.vendor.name]
     op_id = ctx.operation.operation_id
+    validator = vr.validators[op_id]
     query = dialects.normalise_query(ctx.vendor.query_dialect, request.args,
                                      vr.array_params.get(op_id, ()))
+    if vr.document.get("x-sandbox-case-insensitive-query"):
+        query = dialects.fold_names(query, validator.query_names)
     content_type, body = request.mimetype or None, request.get_data(cache=True) or None
     declared = ctx.operation.spec.get("requestBody", {}).get("content", {})
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded") \
@@ -84,11 +88,11 @@ def validate_request(ctx: RequestContext) -> None:
                                         *request.files.items(multi=True)])
         ctx.uploads = request.files
         content_type, body = "application/json", json.dumps(_jsonable(form)).encode()
-    outcome = vr.validators[op_id].validate(query, request.headers, request.cookies,
-                                            ctx.path_params, content_type, body)
+    outcome = validator.validate(query, request.headers, request.cookies, ctx.path_params,
+                                 content_type, body)
     if isinstance(outcome, Invalid):
         status = 415 if outcome.kind == "unsupported_media_type" else 400
-        code, _ = ctx.vendor.core_errors[outcome.kind]
+        code = outcome.code or ctx.vendor.core_errors[outcome.kind][0]
         raise SandboxError(status, code, outcome.message)
     ctx.query, ctx.path_params, ctx.body = dict(outcome.query), dict(outcome.path), outcome.body
 
@@ -119,6 +123,7 @@ def record_in_journal(ctx: RequestContext, response: Response) -> None:
         "tenant": ctx.tenant or None,
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - ctx.started) * 1000, 3),
+        "fault": ctx.fault,
     })
 
 

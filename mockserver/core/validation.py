@@ -32,10 +32,12 @@ from .spec import Operation
 
 @dataclass(frozen=True)
 class Invalid:
-    """Why a request does not match its operation: `kind` is validation or unsupported_media_type."""
+    """Why a request does not match its operation: `kind` is validation or unsupported_media_type.
+    `code` is the vendor's own code for this parameter, when its spec names one."""
     kind: str
     message: str
     field: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class OperationValidator:
         params = list(op.path_item.get("parameters", [])) + list(op.spec.get("parameters", []))
         resolved = [_deref(document, p) for p in params]
         self._query_names = tuple(p["name"] for p in resolved if p.get("in") == "query")
+        self.query_names = self._query_names
+        # x-sandbox-error-codes: {missing: CODE, invalid: CODE} names a vendor's own codes.
+        self._codes = {p["name"]: p["x-sandbox-error-codes"] for p in resolved
+                       if "x-sandbox-error-codes" in p}
         self._header_names = tuple(p["name"] for p in resolved if p.get("in") == "header")
         self._cookie_names = tuple(p["name"] for p in resolved if p.get("in") == "cookie")
         self._has_body = "requestBody" in op.spec
@@ -88,7 +94,13 @@ class OperationValidator:
         try:
             params = self._u._get_parameters(parameters, self._op, self._path)
         except ParametersError as exc:
-            return _parameter_problem(exc.errors[0])
+            problem = _parameter_problem(exc.errors[0])
+            codes = self._codes.get(problem.field or "")
+            if codes:
+                missing = problem.message.startswith("missing")
+                code = codes.get("missing" if missing else "invalid") or codes.get("invalid")
+                problem = Invalid(problem.kind, problem.message, problem.field, code)
+            return problem
         parsed = None
         if self._has_body:
             try:
@@ -120,7 +132,10 @@ def _deref(document: SchemaPath, node: dict) -> dict:
 
 def _schema_reason(cause: BaseException | None) -> str:
     if isinstance(cause, InvalidSchemaValue) and cause.schema_errors:
-        return cause.schema_errors[0].message
+        first = cause.schema_errors[0]
+        if first.validator == "enum" and len(first.message) > 160:  # a long list says little
+            return f"{first.instance!r} is not one of the allowed values"
+        return first.message
     if cause is not None and getattr(cause, "value", None) is not None and getattr(cause, "type", None):
         return f"{cause.value!r} is not a valid {cause.type}"
     return str(cause) if cause else "invalid value"
@@ -142,6 +157,9 @@ def _parameter_problem(error: Exception) -> Invalid:
 
 def _body_problem(exc: RequestBodyValidationError) -> Invalid:
     cause = exc.__cause__
+    if isinstance(cause, MediaTypeNotFound):
+        return Invalid("unsupported_media_type", f"unsupported Content-Type {cause.mimetype!r}; "
+                       f"send one of {list(cause.availableMimetypes)}")
     if isinstance(cause, MediaTypeDeserializeError):
         return Invalid("validation", "the request body could not be parsed as "
                        f"{cause.mimetype}")
