@@ -1,11 +1,14 @@
 """Layered fixtures: one app per settings for the session, reset to its seed before each test."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.core.clock import parse_instant
+from mockserver.registry import available_vendors
 
 from .support import SpecCheckedClient
 
@@ -13,9 +16,19 @@ FROZEN_AT = "2026-06-15T12:00:00Z"
 _apps: dict[tuple, object] = {}
 
 
+def test_vendors() -> list[str]:
+    """Every vendor, or those named in MOCKSERVER_TEST_VENDORS (to work on one in isolation)."""
+    named = os.environ.get("MOCKSERVER_TEST_VENDORS", "")
+    return [v for v in named.replace(",", " ").split()] or available_vendors()
+
+
+test_vendors.__test__ = False  # a helper, not a test
+
+
 def sandbox_app(**overrides):
     """A session-wide app for these settings (the clock frozen unless told otherwise)."""
-    values = {"freeze_time": parse_instant(FROZEN_AT), **overrides}
+    values = {"freeze_time": parse_instant(FROZEN_AT), "vendors": tuple(test_vendors()),
+              **overrides}
     key = tuple(sorted(values.items()))
     if key not in _apps:
         app = create_app(Settings(**values))

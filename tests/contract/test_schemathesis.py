@@ -6,8 +6,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from mockserver.registry import available_vendors
-from tests.conftest import sandbox_app
+from tests.conftest import sandbox_app, test_vendors
 
 MAX_EXAMPLES = 30
 
@@ -30,5 +29,5 @@ def _schema_test(name):
     return test
 
 
-for _name in available_vendors():
+for _name in test_vendors():
     globals()[f"test_schemathesis_{_name}"] = _schema_test(_name)

@@ -5,10 +5,10 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from mockserver.registry import available_vendors, load_vendor
-from tests.conftest import sandbox_app
+from mockserver.registry import load_vendor
+from tests.conftest import sandbox_app, test_vendors
 
-VENDORS = available_vendors()
+VENDORS = test_vendors()
 
 
 @pytest.mark.parametrize("name", VENDORS)
