@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import json
+
+import orjson
 import logging
 import time
 from typing import Any
@@ -166,8 +168,8 @@ def error_response(vendor, err: SandboxError) -> Response:
 
 
 def json_response(body: Any, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status,
-                    mimetype="application/json")
+    # orjson: compact UTF-8 in key order, like the vendors' own servers, at a tenth of the cost.
+    return Response(orjson.dumps(body), status, mimetype="application/json")
 
 
 def to_response(result: Any) -> Response:

@@ -176,3 +176,22 @@ def test_settings_precedence_and_refusals():
         Settings.load({"rate_limits": "sometimes"}, environ={})
     assert Settings.load({"freeze_time": "2026-01-01T00:00:00Z"}, environ={}).freeze_time.year \
         == 2026
+
+
+def test_rendering_remembers_per_record_and_follows_writes():
+    from marshmallow import Schema, fields
+
+    from mockserver.core.rendering import RecordRenderer
+
+    calls = []
+
+    class Out(Schema):
+        name = fields.Function(lambda r: calls.append(r["id"]) or r["name"].upper())
+
+    store = MemoryStore()
+    store.load_base("v", [("t", "c", 1, {"id": 1, "name": "a"})])
+    render = RecordRenderer(Out)
+    assert render.many(store.all("v", "t", "c")) == [{"name": "A"}]
+    assert render.many(store.all("v", "t", "c")) == [{"name": "A"}] and calls == [1]
+    store.put("v", "t", "c", 1, {"id": 1, "name": "b"})  # a write stores a new object
+    assert render.many(store.all("v", "t", "c")) == [{"name": "B"}] and calls == [1, 1]

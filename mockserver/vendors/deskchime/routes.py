@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from mockserver.core.pagination import envelope, paginate
+from mockserver.core.rendering import RecordRenderer
 
 from . import models
 from .models import V
@@ -12,20 +13,23 @@ __all__ = ["get_workspace_stats", "get_user_workspace_stats", "list_users", "lis
            "get_feedback", "list_goals", "get_goal", "list_meetings", "list_one_on_ones",
            "get_user_activity"]
 
-_users_out = UserOut(many=True)
-_feedback_out = FeedbackSummaryOut(many=True)
+# Renderings that depend on the record alone are remembered per record (core.rendering).
+_users_out = RecordRenderer(UserOut)
+_feedback_out = RecordRenderer(FeedbackSummaryOut)
+_meetings_out = RecordRenderer(MeetingOut)
 _feedback_detail = FeedbackDetailOut()
 _goal_detail = GoalDetailOut()
-_meetings_out = MeetingOut(many=True)
 
 
-def _page(ctx, records, schema):
+def _page(ctx, records, render):
     page = paginate(records, ctx.query["page"], ctx.query["limit"])
-    return envelope(ctx.operation.pagination, page, schema.dump(page.items))
+    return envelope(ctx.operation.pagination, page, render(page.items))
 
 
 def _where(records, **wanted):
     wanted = {k: v for k, v in wanted.items() if v is not None}
+    if not wanted:
+        return records
     return [r for r in records if all(r.get(k) == v for k, v in wanted.items())]
 
 
@@ -50,13 +54,13 @@ def get_user_workspace_stats(ctx):
 def list_users(ctx):
     users = sorted(_where(ctx.store.all(V, ctx.tenant, "users"), role=ctx.query.get("role")),
                    key=lambda u: (u["joinedAt"], u["id"]))
-    return _page(ctx, users, _users_out)
+    return _page(ctx, users, _users_out.many)
 
 
 def list_feedback(ctx):
     forms = sorted(_where(ctx.store.all(V, ctx.tenant, "feedback"), status=ctx.query.get("status")),
                    key=lambda f: (f["createdAt"], f["id"]), reverse=True)
-    return _page(ctx, forms, _feedback_out)
+    return _page(ctx, forms, _feedback_out.many)
 
 
 def get_feedback(ctx):
@@ -69,7 +73,7 @@ def list_goals(ctx):
                           type=ctx.query.get("type")),
                    key=lambda g: (g["createdAt"], g["id"]), reverse=True)
     users = models.users_by_id(ctx.store, ctx.tenant)
-    return _page(ctx, goals, with_users(GoalSummaryOut, users, many=True))
+    return _page(ctx, goals, with_users(GoalSummaryOut, users, many=True).dump)
 
 
 def get_goal(ctx):
@@ -86,12 +90,13 @@ def _meetings(ctx, kind):
 
 
 def list_meetings(ctx):
-    return _page(ctx, _meetings(ctx, ctx.query.get("type")), _meetings_out)
+    return _page(ctx, _meetings(ctx, ctx.query.get("type")), _meetings_out.many)
 
 
 def list_one_on_ones(ctx):
     users = models.users_by_id(ctx.store, ctx.tenant)
-    return _page(ctx, _meetings(ctx, "ONE_ON_ONE"), with_users(OneOnOneOut, users, many=True))
+    return _page(ctx, _meetings(ctx, "ONE_ON_ONE"),
+                 with_users(OneOnOneOut, users, many=True).dump)
 
 
 def get_user_activity(ctx):

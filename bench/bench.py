@@ -1,0 +1,144 @@
+"""Load benchmark of a live `mockserver serve` against a bare Flask app under the same gunicorn
+settings, measured in one run: throughput and p50/p99 latency at 16 and 1 connections (wrk),
+time from launch to a healthy answer, reset time and resident memory.
+
+Usage: python bench/bench.py [--seconds 10]   (bench/run.sh installs wrk first)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+URL_PATH = "/deskchime/api/v1/users?limit=50"
+THREADS = "8"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, deadline: float) -> float:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return time.monotonic()
+        except OSError:
+            pass
+    raise RuntimeError(f"{url} never became healthy")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (gunicorn's master and worker)."""
+    total = 0
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                    text=True).stdout.split()]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def wrk(url: str, connections: int, seconds: int, headers: dict, script: str | None = None):
+    cmd = ["wrk", "-t", "1" if connections == 1 else "2", "-c", str(connections),
+           "-d", f"{seconds}s", "--latency"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {m.group(1): _ms(m.group(2)) for m in re.finditer(r"^\s+(\d+)%\s+([\d.]+\w+)", out, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": round(rps), "p50_ms": lat.get("50"), "p99_ms": lat.get("99"),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    results: dict = {"machine": {"cores": os.cpu_count()}, "url": URL_PATH}
+
+    port = free_port()
+    launched = time.monotonic()
+    sandbox = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port",
+                                str(port), "--rate-limits", "off", "--threads", THREADS,
+                                "--log-level", "warning"], stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        ready = wait_healthy(f"{base}/__sandbox/health", launched + 30)
+        results["ready_s"] = round(ready - launched, 3)
+        creds = json.load(urllib.request.urlopen(f"{base}/__sandbox/credentials"))
+        headers = {"x-api-key": creds["deskchime"]["organizations"][0]["api_key"]}
+        request = urllib.request.Request(base + URL_PATH, headers=headers)
+        body = urllib.request.urlopen(request).read()
+        resets = []
+        for _ in range(20):
+            start = time.perf_counter()
+            reply = json.load(urllib.request.urlopen(urllib.request.Request(
+                f"{base}/__sandbox/reset", method="POST")))
+            resets.append(((time.perf_counter() - start) * 1000, reply["took_ms"]))
+        results["reset_ms"] = {"http_median": round(statistics.median(r[0] for r in resets), 2),
+                               "server_median": round(statistics.median(r[1] for r in resets), 3)}
+        wrk(base + URL_PATH, 16, 2, headers)  # warm-up
+        results["sandbox"] = {"c16": wrk(base + URL_PATH, 16, args.seconds, headers),
+                              "c1": wrk(base + URL_PATH, 1, args.seconds, headers),
+                              "c16_distinct": wrk(base + URL_PATH, 16, args.seconds, headers,
+                                                  str(HERE / "vary.lua"))}
+        results["sandbox_rss_mb"] = round(rss_mb(sandbox.pid), 1)
+    finally:
+        sandbox.send_signal(signal.SIGTERM)
+        sandbox.wait(timeout=15)
+
+    with tempfile.NamedTemporaryFile(delete=False) as f:
+        f.write(body)
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, "-m", "gunicorn", "--chdir", str(HERE), "-b",
+                             f"127.0.0.1:{port}", "-w", "1", "-k", "gthread", "--threads",
+                             THREADS, "--log-level", "warning", "bare_app:app"],
+                            env={**os.environ, "BARE_BODY_FILE": f.name},
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base + URL_PATH, time.monotonic() + 30)
+        wrk(base + URL_PATH, 16, 2, {})
+        results["bare"] = {"c16": wrk(base + URL_PATH, 16, args.seconds, {}),
+                           "c1": wrk(base + URL_PATH, 1, args.seconds, {})}
+        results["bare_rss_mb"] = round(rss_mb(bare.pid), 1)
+    finally:
+        bare.send_signal(signal.SIGTERM)
+        bare.wait(timeout=15)
+        os.unlink(f.name)
+
+    results["ratio_c16"] = round(results["sandbox"]["c16"]["rps"] / results["bare"]["c16"]["rps"],
+                                 2)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
