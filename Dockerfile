@@ -1,0 +1,24 @@
+# Build stage: install the sandbox into a virtual environment.
+FROM python:3.11-slim AS build
+WORKDIR /src
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY pyproject.toml README.md ./
+COPY mockserver ./mockserver
+COPY specs ./specs
+COPY seed_data ./seed_data
+RUN pip install --no-cache-dir .
+
+# Runtime: slim, non-root, gunicorn (one process, threads) via `mockserver serve`.
+FROM python:3.11-slim
+RUN useradd --create-home --uid 10001 sandbox
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    MOCKSERVER_HOST=0.0.0.0 \
+    MOCKSERVER_PORT=8080
+USER sandbox
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/__sandbox/health', timeout=2).status == 200 else 1)"
+CMD ["mockserver", "serve"]
