@@ -19,13 +19,13 @@ from .reports import REPORTS, Data
 CATALOG_COLUMNS = ("Name", "Title", "Group", "RequiresQueue", "Description", "Url")
 TRANSCRIPT_COLUMNS = ("Sequence", "TimestampUtc", "SenderType", "SenderName", "Text")
 
-_catalogs: dict[int, dict] = {}
+_catalogs: dict[int, tuple[dict, dict]] = {}
 
 
 def catalog(document: dict) -> dict:
     """{report name: entry} in spec order, with each report's Columns from its schema."""
     key = id(document)
-    if key not in _catalogs:
+    if key not in _catalogs or _catalogs[key][0] is not document:
         schemas = document["components"]["schemas"]
         entries = {}
         for path, item in document["paths"].items():
@@ -35,8 +35,8 @@ def catalog(document: dict) -> dict:
                 entries[meta["name"]] = {**meta, "path": path,
                                          "columns": [c["Name"] for c in columns],
                                          "column_types": columns}
-        _catalogs[key] = entries
-    return _catalogs[key]
+        _catalogs[key] = (document, entries)
+    return _catalogs[key][1]
 
 
 def _document(ctx) -> dict:

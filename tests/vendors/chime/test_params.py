@@ -159,3 +159,15 @@ def test_every_per_queue_report_takes_every_zone_form(chime):
         response = chime(f"/Chime/Report/{name}", queueId=2, start="2026-03-07",
                          stop="2026-03-10", zone="America/Chicago")  # DST starts 2026-03-08
         assert response.status_code == 200, name
+
+
+def test_methods_other_than_get_are_405_with_allow(client, keys):
+    headers = {"Authorization": f"Bearer {keys['1']}"}
+    refused = client.post("/chime/Chime/Report/QueueSummary", headers=headers)
+    assert refused.status_code == 405 and refused.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert refused.get_json()["Error"] == "MethodNotAllowed"
+
+
+def test_unknown_route_is_404_whatever_the_key(client):
+    response = client.get("/chime/Chime/Report/NoSuchReport")
+    assert response.status_code == 404 and response.get_json()["Error"] == "UnknownReport"
