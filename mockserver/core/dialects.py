@@ -45,6 +45,8 @@ def bracketed_form(items: Iterable[tuple[str, object]]) -> dict:
     """`case[subject]=x&case[attachments][1]=f` -> {"case": {"subject": x, "attachments": {"1": f}}}."""
     result: dict = {}
     for name, value in items:
+        if not name:  # a part without a (readable) name has nowhere to go
+            continue
         head, *rest = re.findall(r"[^\[\]]+|\[\]", name) or [name]
         keys = [head, *[k for k in rest]]
         node = result

@@ -36,6 +36,12 @@ def _keyed(count_name: str | None) -> Callable[[Page, list, str | None], dict]:
     return build
 
 
+def _keyed_last_page(page: Page, rows: list, item_key: str | None) -> dict:
+    body = _keyed(None)(page, rows, item_key)
+    body["last_page"] = page.page >= page.last_page
+    return body
+
+
 STYLES: dict[str, Callable[[Page, list, str | None], Any]] = {
     # {"data": [...], "meta": {"page", "limit", "total"}}
     "data_meta": _data_meta,
@@ -45,6 +51,8 @@ STYLES: dict[str, Callable[[Page, list, str | None], Any]] = {
     "keyed_count": _keyed("count"),
     # the same with no count at all
     "keyed": _keyed(None),
+    # keyed rows and a boolean "last_page" instead of a count
+    "keyed_last_page": _keyed_last_page,
     # a bare JSON array
     "array": lambda page, rows, item_key: rows,
 }

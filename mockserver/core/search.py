@@ -14,8 +14,12 @@ def caret_mode(raw: str) -> tuple[str, str]:
     return mode, needle
 
 
-def caret_matcher(raw: str) -> Callable[[object], bool]:
+def caret_matcher(raw: str, min_length: int = 0) -> Callable[[object], bool]:
+    """A matcher for one caret pattern. `min_length` is the vendor's documented minimum for the
+    text itself (the carets do not count); a shorter needle raises ValueError."""
     mode, needle = caret_mode(raw)
+    if len(needle) < min_length:
+        raise ValueError(f"the search text {needle!r} is shorter than {min_length} characters")
     needle = needle.casefold()
     test = {
         "exact": lambda text: text == needle,

@@ -38,7 +38,16 @@ class Operation:
         return tuple(self.spec.get("x-sandbox-search", ()))
 
     def flask_rule(self) -> str:
-        return re.sub(r"\{([^}]+)\}", lambda m: f"<{_safe(m.group(1))}>", self.path)
+        """The Werkzeug rule. A path parameter declared inline as a non-negative integer uses the
+        `int` converter, so a static sibling (`/users/identification.json`) or a comma list
+        (`/cases/11,12.json`) is not also claimed by `/users/{user_id}.json`: the router then
+        answers 405 with an honest Allow header instead of routing to the wrong operation."""
+        integers = {p["name"] for p in [*self.path_item.get("parameters", []),
+                                          *self.spec.get("parameters", [])]
+                    if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"
+                    and p.get("schema", {}).get("minimum", -1) >= 0}
+        return re.sub(r"\{([^}]+)\}", lambda m: "<{}{}>".format(
+            "int:" if m.group(1) in integers else "", _safe(m.group(1))), self.path)
 
 
 def _safe(name: str) -> str:
