@@ -1,0 +1,330 @@
+"""Deskie domain rules: who is calling (Basic `staff_email:api_key`), what that agent may see and
+change, the plan's rate limit, dates in and out, and the lookups and cascades views share.
+
+Sources: vendor-docs/deskie-api-overview.txt ("Access to data", rate limits), vendor-notes §1–§10.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from mockserver.core.errors import SandboxError
+from mockserver.core.rng import HEX, token
+from mockserver.core.vendor import Principal
+
+V = "deskie"
+
+# Plan -> (RPM per enabled agent, floor, cap): overview "API rate limits depend on your plan".
+PLAN_LIMITS = {"Basic": (5, 20, 50), "Standard": (5, 1, 750), "Pro": (10, 1, 1500)}
+
+
+# -- accounts and authentication ------------------------------------------------------------
+def accounts(store) -> list[dict]:
+    return [a for t in store.tenants(V) for a in store.all(V, t, "account")]
+
+
+def account(store, tenant: str) -> dict:
+    return store.get(V, tenant, "account", tenant)
+
+
+def authenticate(credential, runtime) -> Principal:
+    """Overview: the API key plus the e-mail of an *active* agent of the key's account.
+    Each refusal has its own code (the sandbox's names; the vendor documents none)."""
+    check_query_names(runtime)
+    if not credential.present or credential.malformed:
+        raise SandboxError(401, "invalid_credentials",
+                           "send HTTP Basic authentication: staff_email:api_key")
+    store = runtime.store
+    owner = next((a for a in accounts(store) if a["api_key"] == credential.password), None)
+    if owner is None:
+        raise SandboxError(401, "wrong_api_key", "the API key does not belong to any account")
+    email = (credential.username or "").strip().casefold()
+    agent = next((s for s in store.all(V, owner["domain"], "staff")
+                  if s["staff_email"].casefold() == email), None)
+    if agent is None:
+        raise SandboxError(401, "staff_not_found",
+                           "no agent of this account has that e-mail address")
+    if not agent["active"]:
+        raise SandboxError(401, "staff_not_active", "the agent account is deactivated")
+    return Principal(owner["domain"], str(agent["staff_id"]), {
+        "staff_id": agent["staff_id"], "access": agent["access"],
+        "groups": tuple(agent.get("groups", ()))})
+
+
+_DECLARED: dict[str, frozenset] = {}
+_CUSTOM_FIELD_OPS = {"list_cases", "list_users", "stats_leaderboard", "stats_satisfaction"}
+
+
+def check_query_names(runtime) -> None:
+    """A query parameter the operation does not declare is refused (400 validation_error) rather
+    than silently ignored, so a misspelt filter never looks like "no filter". PHP spellings of
+    declared arrays (`name[]`, `name[0]`) and `custom_fields[cf_N]` (where honoured) pass."""
+    from flask import request
+
+    from mockserver.core.context import current
+    op = current().operation
+    names = _DECLARED.get(op.operation_id)
+    if names is None:
+        document = runtime.vendors[V].document
+        found = set()
+        for param in [*op.path_item.get("parameters", []), *op.spec.get("parameters", [])]:
+            if "$ref" in param:
+                param = document["components"]["parameters"][param["$ref"].rsplit("/", 1)[1]]
+            if param.get("in") == "query":
+                found.add(param["name"])
+        names = _DECLARED.setdefault(op.operation_id, frozenset(found))
+    for name in request.args:
+        base = re.sub(r"\[[^\]]*\]$", "", name)
+        if name in names or (base in names and base != name) or (
+                base == "custom_fields" and op.operation_id in _CUSTOM_FIELD_OPS):
+            continue
+        raise SandboxError(400, "validation_error",
+                           f"unknown query parameter {name!r} for this method")
+
+
+def rate_limit_for(runtime, tenant: str) -> int:
+    """5 or 10 RPM per enabled agent within the plan's floor and cap, recomputed from the staff
+    records, so enabling or disabling an agent moves the limit at once."""
+    acc = account(runtime.store, tenant)
+    per, floor, cap = PLAN_LIMITS[acc["plan"]]
+    enabled = sum(1 for s in runtime.store.all(V, tenant, "staff") if s["active"])
+    return max(1, min(cap, max(floor, per * enabled)))
+
+
+def credentials_section(runtime, base_url: str) -> dict:
+    out = []
+    for acc in accounts(runtime.store):
+        staff = sorted(runtime.store.all(V, acc["domain"], "staff"),
+                       key=lambda s: (s["access"] != "full", not s["active"], s["staff_id"]))
+        out.append({"domain": acc["domain"], "plan": acc["plan"], "api_key": acc["api_key"],
+                    "agents": [{"staff_id": s["staff_id"], "email": s["staff_email"],
+                                "access": s["access"], "active": s["active"]} for s in staff]})
+    return {"base_url": base_url, "accounts": out}
+
+
+def sample_headers(runtime) -> dict:
+    """Basic auth of the first account's first active full-access agent."""
+    import base64
+    acc = accounts(runtime.store)[0]
+    agent = next(s for s in sorted(runtime.store.all(V, acc["domain"], "staff"),
+                                   key=lambda s: s["staff_id"])
+                 if s["active"] and s["access"] == "full")
+    raw = f"{agent['staff_email']}:{acc['api_key']}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+def rotate_key(runtime, ident: str) -> dict:
+    """A new 40-hex API key for the account; the old one stops working at once."""
+    store = runtime.store
+    with store.atomic():
+        acc = store.get(V, ident, "account", ident)
+        if acc is None:
+            raise SandboxError(404, "unknown_account", f"no Deskie account {ident!r}")
+        generation = acc.get("key_generation", 0) + 1
+        rnd = runtime.randomness().stream(V, "rotate", ident, generation)
+        acc = {**acc, "api_key": token(rnd, 40, HEX), "key_generation": generation}
+        store.put(V, ident, "account", ident, acc)
+    return {"id": ident, "api_key": acc["api_key"]}
+
+
+# -- access ---------------------------------------------------------------------------------
+def is_full(ctx) -> bool:
+    return ctx.principal.attrs["access"] == "full"
+
+
+def me(ctx) -> int:
+    return ctx.principal.attrs["staff_id"]
+
+
+def require_full(ctx, action: str) -> None:
+    """Overview "Access to data": a limited agent cannot do what needs full access (403)."""
+    if not is_full(ctx):
+        raise SandboxError(403, "staff_has_not_access",
+                           f"{action} needs an agent with full access")
+
+
+def can_see_case(ctx, case: dict) -> bool:
+    """A limited agent sees the cases of its groups and the cases assigned to it."""
+    return is_full(ctx) or case["group_id"] in ctx.principal.attrs["groups"] \
+        or case["staff_id"] == me(ctx)
+
+
+# -- records --------------------------------------------------------------------------------
+NOT_FOUND = {"cases": "case_not_found", "users": "user_not_found", "staff": "staff_not_found",
+             "groups": "group_not_found", "companies": "company_not_found",
+             "labels": "label_not_found", "messages": "message_not_found"}
+
+
+def find(ctx, collection: str, record_id) -> dict:
+    record = ctx.store.get(V, ctx.tenant, collection, record_id)
+    if record is None:
+        label = collection.rstrip("s") if collection != "staff" else "agent"
+        raise SandboxError(404, NOT_FOUND[collection], f"{label} {record_id} was not found")
+    return record
+
+
+def find_case(ctx, ref, *, for_change: bool = False) -> dict:
+    """A case by id or (message URLs) by case_number; refused if the agent may not see it."""
+    text = str(ref)
+    if "-" in text:
+        case = next((c for c in ctx.store.all(V, ctx.tenant, "cases")
+                     if c["case_number"] == text), None)
+        if case is None:
+            raise SandboxError(404, "case_not_found", f"case {text} was not found")
+    else:
+        case = find(ctx, "cases", int(text))
+    if not can_see_case(ctx, case):
+        raise SandboxError(403, "staff_has_not_access",
+                           f"the agent has no access to case {case['case_id']}")
+    return case
+
+
+def save(ctx, collection: str, record_id, record: dict) -> dict:
+    ctx.store.put(V, ctx.tenant, collection, record_id, record)
+    return record
+
+
+def next_id(ctx, collection: str) -> int:
+    return ctx.store.next_id(V, ctx.tenant, collection)
+
+
+def now_ts(ctx) -> int:
+    return int(ctx.clock.timestamp())
+
+
+def log_change(ctx, case_id: int, event: str, old, new, by: str | None = None) -> None:
+    """A changelog entry (vendor-notes §4.8), recorded as the authenticating agent."""
+    entry_id = next_id(ctx, "changelog")
+    save(ctx, "changelog", entry_id, {
+        "id": entry_id, "case_id": case_id, "created_at": now_ts(ctx), "event": event,
+        "done_by": by or f"staff_{me(ctx)}", "old_value": str(old), "value": str(new)})
+
+
+# -- dates ----------------------------------------------------------------------------------
+def zone(ctx) -> ZoneInfo:
+    return ZoneInfo(account(ctx.store, ctx.tenant).get("timezone", "UTC"))
+
+
+def rfc2822(ts, tz) -> str:
+    """Vendor-notes §1: `Mon, 05 May 2014 00:15:17 +0300` in the account's zone; `-` if unset."""
+    if ts is None:
+        return "-"
+    return datetime.fromtimestamp(ts, tz).strftime("%a, %d %b %Y %H:%M:%S %z")
+
+
+_TIME = re.compile(
+    r"^(?:(?P<epoch>\d{1,10})|(?P<iso>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"|(?P<dd>\d{2})\.(?P<mm>\d{2})\.(?P<yyyy>\d{4}))"
+    r"(?:[ T](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+    r"(?: (?P<sign>[+-]| ?)(?P<off>\d{4}))?$")
+
+
+def parse_time(text: str, tz, *, end_of_day: bool = False) -> tuple[int, bool]:
+    """(Unix seconds, date_only) for the request time formats of vendor-notes §1 and the reports
+    page: a timestamp, `YYYY-MM-DD[ HH:MM[:SS]][ ±HHMM]` or `DD.MM.YYYY[ ...]`. A value without
+    an offset is read in the account's zone. A date-only upper bound is the end of that day."""
+    m = _TIME.match(text.strip())
+    if m is None:
+        raise SandboxError(400, "wrong_date", f"cannot read the time {text!r}")
+    if m["epoch"]:
+        return int(m["epoch"]), False
+    if m["iso"]:
+        year, month, day = int(m["iso"]), int(m["m"]), int(m["d"])
+        if month > 12 and day <= 12:  # the page's own sample `2021-31-01` is YYYY-DD-MM
+            month, day = day, month
+    else:
+        year, month, day = int(m["yyyy"]), int(m["mm"]), int(m["dd"])
+    date_only = m["H"] is None
+    hour, minute, second = (int(m["H"] or 0), int(m["M"] or 0), int(m["S"] or 0))
+    try:
+        zone_ = tz
+        if m["off"]:
+            sign = -1 if m["sign"] == "-" else 1
+            minutes = int(m["off"][:2]) * 60 + int(m["off"][2:])
+            zone_ = timezone(sign * timedelta(minutes=minutes))
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=zone_)
+        if date_only and end_of_day:
+            moment = moment + timedelta(days=1, seconds=-1)
+        return int(moment.timestamp()), date_only
+    except (ValueError, OverflowError, OSError):
+        raise SandboxError(400, "wrong_date", f"cannot read the time {text!r}") from None
+
+
+def time_bounds(ctx, lower: str, upper: str) -> tuple[int | None, int | None]:
+    tz = zone(ctx)
+    lo = ctx.query.get(lower)
+    hi = ctx.query.get(upper)
+    return (parse_time(lo, tz)[0] if lo else None,
+            parse_time(hi, tz, end_of_day=True)[0] if hi else None)
+
+
+def within(value, lo, hi) -> bool:
+    if lo is None and hi is None:
+        return True
+    if value is None:
+        return False
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+# -- channels -------------------------------------------------------------------------------
+def channel_groups(ctx) -> dict[str, set[str]]:
+    """The spec's ChannelFilter note: which channels the sync/async/messengers groups cover."""
+    custom = ctx.store.all(V, ctx.tenant, "custom_channels")
+    sync = {"live_chat"} | {c["channel_api_key"] for c in custom if c["channel_type"] == "sync"}
+    asynchronous = {"email", "web", "call"} | {c["channel_api_key"] for c in custom
+                                               if c["channel_type"] == "async"}
+    return {"sync": sync, "async": asynchronous, "messengers": {"telegram", "wa_chat"},
+            "social": set(), "idea": set()}
+
+
+def channel_set(ctx, wanted) -> set[str]:
+    groups = channel_groups(ctx)
+    out: set[str] = set()
+    for value in wanted:
+        out |= groups.get(value, {value})
+    return out
+
+
+def custom_field_match(record_fields: dict, wanted: dict, definitions: dict) -> bool:
+    """`custom_fields[cf_N]=v`: text substring, checkbox true/false (or 1/0), select option key."""
+    for key, value in wanted.items():
+        have = record_fields.get(key)
+        kind = definitions.get(key, "text")
+        if kind == "checkbox":
+            if bool(have) != (str(value).lower() in ("1", "true")):
+                return False
+        elif kind == "select":
+            if str(have) != str(value):
+                return False
+        elif have is None or str(value).casefold() not in str(have).casefold():
+            return False
+    return True
+
+
+_CF = re.compile(r"^custom_fields\[([^\]]*)\]$")
+
+
+def custom_fields_query(ctx) -> dict[str, str]:
+    """`custom_fields[cf_N]=value` from the raw query string (notes §1.1; see the spec's
+    CustomFieldsFilter note for why it is not a declared parameter)."""
+    from flask import request
+    out = {}
+    for name, value in request.args.items(multi=True):
+        match = _CF.match(name)
+        if match is None:
+            continue
+        if not re.fullmatch(r"cf_[0-9]+", match.group(1)):
+            raise SandboxError(400, "validation_error",
+                               f"custom field filter {name!r}: use custom_fields[cf_<id>]")
+        out[match.group(1)] = value
+    return out
+
+
+def field_kinds(ctx) -> dict[str, str]:
+    return {f"cf_{f['field_id']}": f["field_type"]
+            for f in ctx.store.all(V, ctx.tenant, "custom_fields")}
+
+
+def valid_email(text: str) -> bool:
+    return bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text or ""))
