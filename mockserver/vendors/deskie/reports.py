@@ -79,9 +79,12 @@ def resolve_range(ctx, max_months: int) -> tuple[int, int, str]:
     start, _ = models.parse_time(lo, tz)
     end_checked, date_only = models.parse_time(hi, tz)
     end = end_checked + DAY - 1 if date_only else end_checked
-    span = end_checked - start
+    # A date-only to_time covers its whole day (so one day is long enough) but counts from the
+    # day's start against the maximum (so 01.09.2023 - 01.10.2023 is one month, as the page's
+    # sample call has it).
     longest = int(add_months(datetime.fromtimestamp(start, tz), max_months).timestamp()) - start
-    if span < HOUR or span > longest:
+    span = end - start
+    if span < HOUR or end_checked - start > longest:
         raise SandboxError(400, "wrong_period", "the custom period must be from 1 hour to "
                            f"{max_months} month{'s' if max_months > 1 else ''}")
     return start, end, "custom_up_to_1_day" if span <= DAY else "custom_over_1_day"
