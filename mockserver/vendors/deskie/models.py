@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from mockserver.core import keys
 from mockserver.core.errors import SandboxError
 from mockserver.core.rng import HEX, token
 from mockserver.core.vendor import Principal
@@ -31,7 +32,6 @@ def account(store, tenant: str) -> dict:
 def authenticate(credential, runtime) -> Principal:
     """Overview: the API key plus the e-mail of an *active* agent of the key's account.
     Each refusal has its own code (the sandbox's names; the vendor documents none)."""
-    check_query_names(runtime)
     if not credential.present or credential.malformed:
         raise SandboxError(401, "invalid_credentials",
                            "send HTTP Basic authentication: staff_email:api_key")
@@ -50,37 +50,6 @@ def authenticate(credential, runtime) -> Principal:
     return Principal(owner["domain"], str(agent["staff_id"]), {
         "staff_id": agent["staff_id"], "access": agent["access"],
         "groups": tuple(agent.get("groups", ()))})
-
-
-_DECLARED: dict[str, frozenset] = {}
-_CUSTOM_FIELD_OPS = {"list_cases", "list_users", "stats_leaderboard", "stats_satisfaction"}
-
-
-def check_query_names(runtime) -> None:
-    """A query parameter the operation does not declare is refused (400 validation_error) rather
-    than silently ignored, so a misspelt filter never looks like "no filter". PHP spellings of
-    declared arrays (`name[]`, `name[0]`) and `custom_fields[cf_N]` (where honoured) pass."""
-    from flask import request
-
-    from mockserver.core.context import current
-    op = current().operation
-    names = _DECLARED.get(op.operation_id)
-    if names is None:
-        document = runtime.vendors[V].document
-        found = set()
-        for param in [*op.path_item.get("parameters", []), *op.spec.get("parameters", [])]:
-            if "$ref" in param:
-                param = document["components"]["parameters"][param["$ref"].rsplit("/", 1)[1]]
-            if param.get("in") == "query":
-                found.add(param["name"])
-        names = _DECLARED.setdefault(op.operation_id, frozenset(found))
-    for name in request.args:
-        base = re.sub(r"\[[^\]]*\]$", "", name)
-        if name in names or (base in names and base != name) or (
-                base == "custom_fields" and op.operation_id in _CUSTOM_FIELD_OPS):
-            continue
-        raise SandboxError(400, "validation_error",
-                           f"unknown query parameter {name!r} for this method")
 
 
 def rate_limit_for(runtime, tenant: str) -> int:
@@ -116,15 +85,9 @@ def sample_headers(runtime) -> dict:
 
 def rotate_key(runtime, ident: str) -> dict:
     """A new 40-hex API key for the account; the old one stops working at once."""
-    store = runtime.store
-    with store.atomic():
-        acc = store.get(V, ident, "account", ident)
-        if acc is None:
-            raise SandboxError(404, "unknown_account", f"no Deskie account {ident!r}")
-        generation = acc.get("key_generation", 0) + 1
-        rnd = runtime.randomness().stream(V, "rotate", ident, generation)
-        acc = {**acc, "api_key": token(rnd, 40, HEX), "key_generation": generation}
-        store.put(V, ident, "account", ident, acc)
+    acc = keys.rotate(runtime, V, ident, "account", ident, field="api_key",
+                      mint=lambda rnd: token(rnd, 40, HEX),
+                      missing=SandboxError(404, "unknown_account", f"no Deskie account {ident!r}"))
     return {"id": ident, "api_key": acc["api_key"]}
 
 

@@ -93,9 +93,12 @@ def test_trash_is_hidden_unless_filtered(dk, state):
     assert not default & listed
 
 
-def test_unknown_query_parameter_is_refused(dk):
-    status, data, _ = dk("/api/cases.json?stauts=open")
-    assert status == 400 and data["error"] == "validation_error"
+def test_unknown_query_parameter_is_ignored_but_a_bad_declared_one_is_refused(dk):
+    plain = dk("/api/cases.json?limit=5")[1]
+    status, data, _ = dk("/api/cases.json?limit=5&cache_buster=123")
+    assert status == 200 and data == plain
+    status, data, _ = dk("/api/cases.json?status=opened")
+    assert status == 400 and data["error"] == "validation_error" and "status" in data["description"]
 
 
 def test_staff_statuses_report_pages_with_last_page(dk):
