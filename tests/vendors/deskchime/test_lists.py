@@ -26,6 +26,12 @@ def test_list_users_needs_more_than_one_page_of_50(dc):
                                                        "total": first["meta"]["total"]}
 
 
+@pytest.mark.parametrize("path", LISTS)
+def test_a_page_beyond_64_bits_is_an_empty_page_not_a_server_error(dc, path):
+    status, data, _ = dc(f"{path}?page={10 ** 26}")
+    assert status == 200 and data["data"] == [] and data["meta"]["page"] == 10 ** 26
+
+
 @pytest.mark.parametrize("query,name", [
     ("limit=51", "limit"), ("limit=0", "limit"), ("limit=abc", "limit"),
     ("page=0", "page"), ("page=-1", "page"), ("page=x", "page"),
