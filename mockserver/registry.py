@@ -15,7 +15,7 @@ from typing import Callable
 from . import vendors as vendors_pkg
 from .core.spec import Operation, load_document, operations, security_schemes
 from .core.validation import OperationValidator, build_validators
-from .core.vendor import Vendor
+from .core.vendor import Vendor, with_spec_errors
 
 
 class RegistryError(RuntimeError):
@@ -69,6 +69,10 @@ def load_vendor(name: str, source: VendorSource | None = None) -> VendorRuntime:
     module = source.module if source else importlib.import_module(f"{vendors_pkg.__name__}.{name}")
     vendor: Vendor = module.VENDOR
     document = source.document if source else load_document(data_dir("specs") / f"{name}.yaml")
+    try:
+        vendor = with_spec_errors(vendor, document)
+    except ValueError as exc:
+        raise RegistryError(f"{name}: {exc}") from None
     ops = operations(document)
     views = {}
     missing = []

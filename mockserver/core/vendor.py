@@ -5,14 +5,15 @@ package exposing `VENDOR`, and one seed file.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any, Callable, Mapping
 
 from .ratelimit import RateLimitPolicy
 
 # Codes and messages for refusals the core itself raises, per vendor. Keys:
-# validation, not_found, method_not_allowed, rate_limited, fault, unsupported_media_type.
+CORE_ERROR_KINDS = ("validation", "unsupported_media_type", "not_found", "method_not_allowed",
+                    "rate_limited", "fault")
 CoreErrors = Mapping[str, tuple[str, str]]
 
 
@@ -28,8 +29,6 @@ class Principal:
 class Vendor:
     name: str
     title: str
-    error_template: Any                      # see core.errors.render
-    core_errors: CoreErrors
     authenticate: Callable[..., Principal]   # (credential, runtime) -> Principal or SandboxError
     routes: ModuleType                       # one view per operationId
     build_seed: Callable[..., Any]           # (seed_doc, rng, anchor) -> [(tenant, coll, id, rec)]
@@ -43,3 +42,33 @@ class Vendor:
     common_headers: Mapping[str, str] = field(default_factory=dict)
     sample_headers: Callable[..., dict] | None = None  # (runtime) -> headers of a valid caller
     limitations: tuple[str, ...] = ()
+    # Both from the spec's `x-sandbox-errors` (the registry fills them in): the envelope, with
+    # "{code}", "{message}", "{status}" leaves (see core.errors.render), and the core's table.
+    error_template: Any = None
+    core_errors: CoreErrors | None = None
+
+    @classmethod
+    def from_package(cls, *, models: ModuleType, routes: ModuleType, factories: ModuleType,
+                     schemas: ModuleType, **fields: Any) -> "Vendor":
+        """A vendor wired by the package layout of docs/adding-a-vendor.md: `models` gives
+        authenticate, credentials_section, rotate_key and sample_headers; `factories` gives
+        build_seed; `schemas` gives RECORD_SCHEMAS; `routes` holds one view per operationId."""
+        return cls(authenticate=models.authenticate, routes=routes,
+                   build_seed=factories.build_seed, credentials=models.credentials_section,
+                   rotate_credential=models.rotate_key, record_schemas=schemas.RECORD_SCHEMAS,
+                   sample_headers=getattr(models, "sample_headers", None), **fields)
+
+
+def with_spec_errors(vendor: Vendor, document: dict) -> Vendor:
+    """The vendor with its error envelope and core error table read from the spec's
+    `x-sandbox-errors: {envelope: ..., core: {KIND: {code, message}}}`; ValueError names what
+    is missing."""
+    errors = document.get("x-sandbox-errors") or {}
+    core = errors.get("core") or {}
+    missing = [k for k in CORE_ERROR_KINDS if not {"code", "message"} <= set(core.get(k) or {})]
+    if "envelope" not in errors or missing:
+        raise ValueError("x-sandbox-errors needs an envelope and code and message for: "
+                         + ", ".join(missing or ["(envelope)"]))
+    return replace(vendor, error_template=errors["envelope"],
+                   core_errors={k: (str(core[k]["code"]), str(core[k]["message"]))
+                                for k in CORE_ERROR_KINDS})

@@ -122,6 +122,17 @@ def test_registry_refuses_an_unbound_operation():
         load_vendor("tiny", VendorSource(bare, SPEC, {}))
 
 
+def test_registry_refuses_a_spec_without_its_error_table():
+    import copy
+
+    from mockserver.registry import RegistryError, VendorSource, load_vendor
+    from .tiny import module, SPEC
+    spec = copy.deepcopy(SPEC)
+    del spec["x-sandbox-errors"]["core"]["rate_limited"]["message"]
+    with pytest.raises(RegistryError, match="rate_limited"):
+        load_vendor("tiny", VendorSource(module, spec, {}))
+
+
 def test_pipeline_vendor_codes_and_case_insensitive_query_names():
     import copy
 

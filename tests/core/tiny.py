@@ -14,6 +14,11 @@ SPEC = {
     "info": {"title": "tiny", "version": "1"},
     "servers": [{"url": "http://127.0.0.1:8080/tiny"}],
     "security": [{"key": []}],
+    "x-sandbox-errors": {
+        "envelope": {"err": {"code": "{code}", "msg": "{message}", "status": "{status}"}},
+        "core": {k: {"code": k, "message": k.replace("_", " ")} for k in (
+            "validation", "unsupported_media_type", "not_found", "method_not_allowed",
+            "rate_limited", "fault")}},
     "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
     "paths": {
         "/things": {
@@ -82,12 +87,7 @@ routes = types.ModuleType("tiny_routes")
 routes.list_things, routes.create_thing, routes.public_info = list_things, create_thing, public_info
 module = types.ModuleType("tiny")
 module.VENDOR = Vendor(
-    name="tiny", title="Tiny", error_template={"err": {"code": "{code}", "msg": "{message}",
-                                                       "status": "{status}"}},
-    core_errors={k: (k, k.replace("_", " ")) for k in (
-        "validation", "unsupported_media_type", "not_found", "method_not_allowed",
-        "rate_limited", "fault")},
-    authenticate=authenticate, routes=routes, build_seed=build_seed,
+    name="tiny", title="Tiny", authenticate=authenticate, routes=routes, build_seed=build_seed,
     credentials=lambda runtime, base: {"base_url": base, "key": "k1"},
     rotate_credential=lambda runtime, ident: {"id": ident},
     rate_limit=RateLimitPolicy(limit=5, window=60, costs={"POST": 2}, headers=HeaderStyle(

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from mockserver.core import keys
 from mockserver.core.errors import SandboxError
 from mockserver.core.rng import guid
 from mockserver.core.vendor import Principal
@@ -110,15 +111,9 @@ def sample_headers(runtime) -> dict:
 
 def rotate_key(runtime, ident: str) -> dict:
     """Admin > People > generate: a new GUID for the user; the old one fails at once (notes §2)."""
-    store = runtime.store
-    with store.atomic():
-        user = store.get(V, TENANT, "users", ident) if ident.isdigit() else None
-        if user is None:
-            raise SandboxError(404, "unknown_user", f"no Chime user {ident!r}")
-        generation = user.get("key_generation", 0) + 1
-        rnd = runtime.randomness().stream(V, "rotate", user["id"], generation)
-        user = {**user, "api_key": guid(rnd), "key_generation": generation}
-        store.put(V, TENANT, "users", user["id"], user)
+    user = keys.rotate(runtime, V, TENANT, "users", int(ident) if ident.isdigit() else None,
+                       field="api_key", mint=guid,
+                       missing=SandboxError(404, "unknown_user", f"no Chime user {ident!r}"))
     return {"id": str(user["id"]), "api_key": user["api_key"]}
 
 

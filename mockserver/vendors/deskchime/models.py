@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from mockserver.core import keys
 from mockserver.core.errors import SandboxError
 from mockserver.core.rng import token
 from mockserver.core.vendor import Principal
@@ -43,15 +44,10 @@ def sample_headers(runtime) -> dict:
 
 def rotate_key(runtime, ident: str) -> dict:
     """Regenerate an organization's key; the old one stops working at once."""
-    store = runtime.store
-    with store.atomic():
-        org = store.get(V, ident, "organization", ident)
-        if org is None:
-            raise SandboxError(404, "unknown_organization", f"no DeskChime organization {ident!r}")
-        generation = org.get("keyGeneration", 0) + 1
-        rnd = runtime.randomness().stream(V, "rotate", ident, generation)
-        org = {**org, "apiKey": "dc_live_" + token(rnd, 32), "keyGeneration": generation}
-        store.put(V, ident, "organization", ident, org)
+    org = keys.rotate(runtime, V, ident, "organization", ident, field="apiKey",
+                      generation="keyGeneration", mint=lambda rnd: "dc_live_" + token(rnd, 32),
+                      missing=SandboxError(404, "unknown_organization",
+                                           f"no DeskChime organization {ident!r}"))
     return {"id": org["id"], "api_key": org["apiKey"]}
 
 
