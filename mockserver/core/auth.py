@@ -31,8 +31,9 @@ def read_credential(request: Request, scheme: Mapping) -> Credential:
     if kind == "apiKey":
         where = scheme.get("in", "header")
         name = scheme["name"]
-        source = {"header": request.headers, "cookie": request.cookies,
-                  "query": request.args}[where]
+        # Only the named source is read (request.cookies and .args parse on first use).
+        source = (request.headers if where == "header" else
+                  request.cookies if where == "cookie" else request.args)
         value = source.get(name)
         return Credential("apiKey", value is not None, value)
     if kind == "http":

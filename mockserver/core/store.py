@@ -27,6 +27,10 @@ class Store(ABC):
         """A private copy of one record (safe to change and `put` back), or None."""
 
     @abstractmethod
+    def peek(self, vendor: str, tenant: str, collection: str, record_id) -> dict | None:
+        """One record, read-only (never mutate it), or None: `get` without the copy."""
+
+    @abstractmethod
     def all(self, vendor: str, tenant: str, collection: str) -> list[dict]:
         """Every record of a collection in insertion order. Read-only: never mutate them."""
 
@@ -73,8 +77,11 @@ class MemoryStore(Store):
 
     # reads -----------------------------------------------------------------------------
     def get(self, vendor, tenant, collection, record_id):
-        record = self._live.get((vendor, str(tenant), collection), {}).get(str(record_id))
+        record = self.peek(vendor, tenant, collection, record_id)
         return copy.deepcopy(record) if record is not None else None
+
+    def peek(self, vendor, tenant, collection, record_id):
+        return self._live.get((vendor, str(tenant), collection), {}).get(str(record_id))
 
     def all(self, vendor, tenant, collection):
         return list(self._live.get((vendor, str(tenant), collection), {}).values())

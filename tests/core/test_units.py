@@ -57,6 +57,8 @@ def test_store_copy_on_write_and_revert():
     copy = store.get("v", "t", "c", 1)
     copy["n"] = "changed"
     assert store.get("v", "t", "c", 1)["n"] == "a"  # get hands out a private copy
+    assert store.peek("v", "t", "c", 1) is store.all("v", "t", "c")[0]  # peek does not copy
+    assert store.peek("v", "t", "c", 9) is None
     store.put("v", "t", "c", 3, {"id": 3})
     assert store.delete("v", "t", "c", 1) and not store.delete("v", "t", "c", 1)
     assert [r["id"] for r in store.all("v", "t", "c")] == [2, 3]
@@ -195,3 +197,21 @@ def test_rendering_remembers_per_record_and_follows_writes():
     assert render.many(store.all("v", "t", "c")) == [{"name": "A"}] and calls == [1]
     store.put("v", "t", "c", 1, {"id": 1, "name": "b"})  # a write stores a new object
     assert render.many(store.all("v", "t", "c")) == [{"name": "B"}] and calls == [1, 1]
+
+
+def test_rendering_remembers_each_variant_of_a_record_apart():
+    from mockserver.core.rendering import RecordRenderer
+
+    calls = []
+
+    def out(record, zone, loud=False):
+        calls.append((zone, loud))
+        return {"name": record["name"].upper() if loud else record["name"], "zone": zone}
+
+    record = {"id": 1, "name": "a"}
+    render = RecordRenderer(out)
+    assert render.one(record, "UTC") == {"name": "a", "zone": "UTC"}
+    assert render.one(record, "UTC", True) == {"name": "A", "zone": "UTC"}
+    assert render.one(record, "Europe/Riga") == {"name": "a", "zone": "Europe/Riga"}
+    assert render.one(record, "UTC") == {"name": "a", "zone": "UTC"}
+    assert calls == [("UTC", False), ("UTC", True), ("Europe/Riga", False)]

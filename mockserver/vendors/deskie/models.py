@@ -166,7 +166,7 @@ def log_change(ctx, case_id: int, event: str, old, new, by: str | None = None) -
 
 # -- dates ----------------------------------------------------------------------------------
 def zone(ctx) -> ZoneInfo:
-    return ZoneInfo(account(ctx.store, ctx.tenant).get("timezone", "UTC"))
+    return ZoneInfo(ctx.store.peek(V, ctx.tenant, "account", ctx.tenant).get("timezone", "UTC"))
 
 
 def rfc2822(ts, tz) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from operator import itemgetter
 
 from flask import request
 
 from mockserver.core.errors import SandboxError
 from mockserver.core.pagination import envelope, paginate
+from mockserver.core.rendering import RecordRenderer
 from mockserver.core.search import caret_matcher
 
 from . import models, reports
@@ -47,6 +49,9 @@ def _page(ctx, rows: list, item_key: str | None):
     """§1.2–1.3: keyed envelope of one page; page/limit already validated (limit 1–100)."""
     page = paginate(rows, ctx.query.get("page", 1), ctx.query.get("limit", 100))
     return envelope(ctx.operation.pagination, page, list(page.items), item_key)
+
+
+_case_rendering = RecordRenderer(case_out)
 
 
 def _all(ctx, collection: str) -> list[dict]:
@@ -130,6 +135,51 @@ def _group_check(ctx, group_id: int) -> None:
         raise SandboxError(400, "group_not_found", f"group {group_id} does not exist")
 
 
+def _change(ctx, collection: str, id_param: str, change) -> dict:
+    """The record the path names, changed in place by `change` and saved, in one transaction."""
+    with ctx.store.atomic():
+        record = find(ctx, collection, ctx.params[id_param])
+        change(record)
+        save(ctx, collection, record[id_param], record)
+    return record
+
+
+def _set_flags(ctx, collection: str, id_param: str, *, reason: str | None = None, before=None,
+               **flags) -> dict:
+    """enable / disable / block / restore (§6.2, §7.2, §8, §9): `flags` plus updated_at.
+    `reason` names an action that needs full access; `before` runs first on the record."""
+    if reason is not None:
+        require_full(ctx, reason)
+
+    def change(record):
+        if before is not None:
+            before(record)
+        record.update(flags, updated_at=now_ts(ctx))
+    return _change(ctx, collection, id_param, change)
+
+
+def _delete(ctx, collection: str, id_param: str, reason: str, *, before=None,
+            after=None) -> dict:
+    """DELETE of the record the path names (full access only): `before` runs on it first
+    (hand-overs, §7.2 / §8), `after` once it is gone (references to it, §6.2 / §10)."""
+    require_full(ctx, reason)
+    with ctx.store.atomic():
+        record = find(ctx, collection, ctx.params[id_param])
+        if before is not None:
+            before(record)
+        ctx.store.delete(V, ctx.tenant, collection, record[id_param])
+        if after is not None:
+            after(record)
+    return record
+
+
+def _copy_fields(record: dict, body: dict, keys: tuple[str, ...]) -> None:
+    """Partial edits: only the keys the body gives replace the record's values."""
+    for key in keys:
+        if key in body:
+            record[key] = body[key]
+
+
 def _known_labels(ctx, ids) -> list[int]:
     known = {lab["label_id"] for lab in _all(ctx, "labels")}
     return [i for i in ids if i in known]
@@ -150,71 +200,82 @@ def _case_filter_from_saved(ctx, filter_id: int) -> dict:
 def list_cases(ctx):
     """§4.3. Trash and spam only through their filters; merged cases with show_merged_cases."""
     q = ctx.query
-    criteria = _case_filter_from_saved(ctx, q["filter"]) if q.get("filter") is not None else {}
-    lo, hi = models.time_bounds(ctx, "from_time", "to_time")
-    ulo, uhi = models.time_bounds(ctx, "from_updated_time", "to_updated_time")
-    search = {name: [_matcher(ctx, name, v) for v in (q[name] if isinstance(q[name], list)
-                                                       else [q[name]])]
-              for name in ("user_email", "user_phone", "subject") if q.get(name)}
-    users = {u["user_id"]: u for u in _all(ctx, "users")} if (
-        search.keys() & {"user_email", "user_phone"} or q.get("user_custom_id")) else {}
-    channels = models.channel_set(ctx, q["channel"]) if q.get("channel") else None
-    wanted_fields = models.custom_fields_query(ctx)
-    kinds = models.field_kinds(ctx) if wanted_fields else {}
-    want_staff = criteria.get("staff_id")
-    if want_staff == "me":
-        want_staff = [me(ctx)]
-    rows = []
-    for case in _all(ctx, "cases"):
-        if case["deleted"] != bool(criteria.get("deleted")) or \
-                case["spam"] != bool(criteria.get("spam")):
-            continue
-        if case.get("parent_case_id") and not q.get("show_merged_cases"):
-            continue
-        if not models.can_see_case(ctx, case):
-            continue
-        if criteria.get("status") and case["status"] not in criteria["status"]:
-            continue
-        if want_staff is not None and case["staff_id"] not in want_staff:
-            continue
-        if criteria.get("labels") and not set(case["labels"]) & set(criteria["labels"]):
-            continue
-        if q.get("user_id") and case["user_id"] not in q["user_id"]:
-            continue
-        if q.get("staff_id") and case["staff_id"] not in q["staff_id"]:
-            continue
-        if q.get("group_id") and case["group_id"] not in q["group_id"]:
-            continue
-        if channels is not None and case["channel"] not in channels:
-            continue
-        if q.get("priority") and case["priority"] not in q["priority"]:
-            continue
-        if q.get("status") and case["status"] not in q["status"]:
-            continue
-        if q.get("labels") and not set(case["labels"]) & set(q["labels"]):
-            continue
-        if "subject" in search and not _any(search["subject"], case["subject"]):
-            continue
-        user = users.get(case["user_id"], {})
-        if "user_email" in search and not _any(search["user_email"], user.get("user_email")):
-            continue
-        if "user_phone" in search and not _any(search["user_phone"], user.get("user_phone")):
-            continue
-        if q.get("user_custom_id") and user.get("user_custom_id") not in q["user_custom_id"]:
-            continue
-        if kinds and not models.custom_field_match(case["custom_fields"], wanted_fields, kinds):
-            continue
-        if not models.within(case["created_at"], lo, hi) or \
-                not models.within(case["updated_at"], ulo, uhi):
-            continue
-        rows.append(case)
-    rows.sort(key=_sort_key(q.get("sort", "created_at_desc")),
-              reverse=q.get("sort", "created_at_desc").endswith("_desc"))
+    rows = _all(ctx, "cases")
+    for check in _case_checks(ctx, q):
+        rows = list(filter(check, rows))
+    sort = q.get("sort", "created_at_desc")
+    rows.sort(key=_sort_key(sort), reverse=sort.endswith("_desc"))
     page = paginate(rows, q["page"], q["limit"])
     tz = _tz(ctx)
-    rendered = [case_out(c, tz, first_response=q.get("show_first_response_time", False))
-                for c in page.items]
-    return envelope(ctx.operation.pagination, page, rendered, "case")
+    first_response = q.get("show_first_response_time", False)
+    return envelope(ctx.operation.pagination, page,
+                    [_case_rendering.one(c, tz, first_response) for c in page.items], "case")
+
+
+def _case_checks(ctx, q) -> list:
+    """The tests a case must pass to be listed: only those of the filters given, built once per
+    request and applied one after the other, the most selective (the query's) first."""
+    criteria = _case_filter_from_saved(ctx, q["filter"]) if q.get("filter") is not None else {}
+    checks = []
+    for source in (q, criteria):
+        for field in ("status", "user_id", "staff_id", "group_id", "priority"):
+            if source is q or field == "status":
+                _one_of(checks, field, source.get(field))
+        if source.get("labels"):
+            labels = set(source["labels"])
+            checks.append(lambda c, labels=labels: not labels.isdisjoint(c["labels"]))
+    deleted, spam = bool(criteria.get("deleted")), bool(criteria.get("spam"))
+    checks.append(lambda c: c["deleted"] == deleted and c["spam"] == spam)
+    if not q.get("show_merged_cases"):
+        checks.append(lambda c: not c.get("parent_case_id"))
+    if not models.is_full(ctx):
+        checks.append(lambda c: models.can_see_case(ctx, c))
+    want_staff = criteria.get("staff_id")
+    if want_staff is not None:
+        want_staff = [me(ctx)] if want_staff == "me" else want_staff
+        checks.append(lambda c: c["staff_id"] in want_staff)
+    if q.get("channel"):
+        _one_of(checks, "channel", models.channel_set(ctx, q["channel"]))
+    if q.get("subject"):
+        subject = _matchers(ctx, q, "subject")
+        checks.append(lambda c: _any(subject, c["subject"]))
+    _user_checks(ctx, q, checks)
+    wanted_fields = models.custom_fields_query(ctx)
+    if wanted_fields:
+        kinds = models.field_kinds(ctx)
+        checks.append(lambda c: models.custom_field_match(c["custom_fields"], wanted_fields,
+                                                          kinds))
+    for field, (lo, hi) in (("created_at", models.time_bounds(ctx, "from_time", "to_time")),
+                            ("updated_at", models.time_bounds(ctx, "from_updated_time",
+                                                              "to_updated_time"))):
+        if lo is not None or hi is not None:
+            checks.append(lambda c, f=field, lo=lo, hi=hi: models.within(c[f], lo, hi))
+    return checks
+
+
+def _one_of(checks: list, field: str, allowed) -> None:
+    if allowed:
+        allowed = set(allowed)
+        checks.append(lambda c: c[field] in allowed)
+
+
+def _matchers(ctx, q, name: str) -> list:
+    return [_matcher(ctx, name, v) for v in (q[name] if isinstance(q[name], list) else [q[name]])]
+
+
+def _user_checks(ctx, q, checks: list) -> None:
+    """Filters on the case's end user (§4.3): e-mail and phone with the search operators,
+    custom id exactly."""
+    names = [n for n in ("user_email", "user_phone") if q.get(n)]
+    if not names and not q.get("user_custom_id"):
+        return
+    users = {u["user_id"]: u for u in _all(ctx, "users")}
+    for name in names:
+        found = _matchers(ctx, q, name)
+        checks.append(lambda c, n=name, m=found: _any(m, users.get(c["user_id"], {}).get(n)))
+    if q.get("user_custom_id"):
+        ids = set(q["user_custom_id"])
+        checks.append(lambda c: users.get(c["user_id"], {}).get("user_custom_id") in ids)
 
 
 def _sort_key(sort: str):
@@ -229,7 +290,7 @@ def _sort_key(sort: str):
         return lambda c: (PRIORITY_ORDER[c["priority"]], c["case_id"])
     if field == "status":
         return lambda c: (STATUS_ORDER[c["status"]], c["case_id"])
-    return lambda c: (c[field], c["case_id"])
+    return itemgetter(field, "case_id")
 
 
 def _find_or_create_user(ctx, body: dict) -> dict:
@@ -751,8 +812,8 @@ def get_user(ctx):
 def edit_user(ctx):
     """§6.2: e-mail editable only while unconfirmed, phone only for phone users."""
     body = ctx.body["user"]
-    with ctx.store.atomic():
-        user = find(ctx, "users", ctx.params["user_id"])
+
+    def change(user):
         email, phone = body.get("user_email"), body.get("user_phone")
         if email is not None:
             if not models.valid_email(email):
@@ -763,49 +824,36 @@ def edit_user(ctx):
         if phone is not None and user["type"] != "phone":
             raise SandboxError(400, "validation_error", "only a phone user's phone can change")
         _check_identity_free(ctx, user["user_id"], email, phone)
-        for key in ("user_email", "user_phone", "user_full_name", "company_name",
-                    "company_position", "user_note", "language_id"):
-            if key in body:
-                user[key] = body[key]
+        _copy_fields(user, body, ("user_email", "user_phone", "user_full_name", "company_name",
+                                  "company_position", "user_note", "language_id"))
         if "custom_fields" in body:
             user["custom_fields"] = {**user["custom_fields"], **{
                 k: v if isinstance(v, (str, bool)) else str(v)
                 for k, v in body["custom_fields"].items()}}
         user["updated_at"] = now_ts(ctx)
-        save(ctx, "users", user["user_id"], user)
-    return _render_user(ctx, user)
+    return _render_user(ctx, _change(ctx, "users", "user_id", change))
 
 
 def delete_user(ctx):
-    require_full(ctx, "deleting users")
-    with ctx.store.atomic():
-        user = find(ctx, "users", ctx.params["user_id"])
-        ctx.store.delete(V, ctx.tenant, "users", user["user_id"])
+    def unlink(user):
         for other in _all(ctx, "users"):
             if user["user_id"] in other.get("linked_users", []):
                 save(ctx, "users", other["user_id"], {**other, "linked_users": [
                     i for i in other["linked_users"] if i != user["user_id"]]})
+    user = _delete(ctx, "users", "user_id", "deleting users", after=unlink)
     return _render_user(ctx, {**user, "deleted": True})
 
 
-def _user_flags(ctx, **flags):
-    with ctx.store.atomic():
-        user = find(ctx, "users", ctx.params["user_id"])
-        user.update(flags, updated_at=now_ts(ctx))
-        save(ctx, "users", user["user_id"], user)
-    return _render_user(ctx, user)
-
-
 def block_user(ctx):
-    return _user_flags(ctx, active=False)
+    return _render_user(ctx, _set_flags(ctx, "users", "user_id", active=False))
 
 
 def disable_user(ctx):
-    return _user_flags(ctx, deleted=True)
+    return _render_user(ctx, _set_flags(ctx, "users", "user_id", deleted=True))
 
 
 def restore_user(ctx):
-    return _user_flags(ctx, active=True, deleted=False)
+    return _render_user(ctx, _set_flags(ctx, "users", "user_id", active=True, deleted=False))
 
 
 def link_user(ctx):
@@ -899,19 +947,16 @@ def get_staff(ctx):
 def edit_staff(ctx):
     require_full(ctx, "managing agents")
     body = ctx.body["staff"]
-    with ctx.store.atomic():
-        agent = find(ctx, "staff", ctx.params["staff_id"])
+
+    def change(agent):
         if "staff_email" in body:
             if not models.valid_email(body["staff_email"]):
                 raise SandboxError(400, "wrong_email",
                                    f"{body['staff_email']!r} is not an e-mail address")
             _staff_email_free(ctx, agent["staff_id"], body["staff_email"])
-        for key in ("staff_email", "staff_full_name", "staff_signature"):
-            if key in body:
-                agent[key] = body[key]
+        _copy_fields(agent, body, ("staff_email", "staff_full_name", "staff_signature"))
         agent["updated_at"] = now_ts(ctx)
-        save(ctx, "staff", agent["staff_id"], agent)
-    return _render_staff(ctx, agent)
+    return _render_staff(ctx, _change(ctx, "staff", "staff_id", change))
 
 
 def _replacement(ctx, agent: dict) -> int:
@@ -935,35 +980,28 @@ def _hand_over(ctx, staff_id: int, replace: int, statuses) -> None:
 
 
 def delete_staff(ctx):
-    require_full(ctx, "managing agents")
-    with ctx.store.atomic():
-        agent = find(ctx, "staff", ctx.params["staff_id"])
+    """§7.2: replace_staff_id takes over all the agent's cases."""
+    def hand_over(agent):
         if agent["staff_id"] == me(ctx):
             raise SandboxError(400, "validation_error", "an agent cannot delete itself")
         replace = _replacement(ctx, agent)
         _hand_over(ctx, agent["staff_id"], replace, None)
-        ctx.store.delete(V, ctx.tenant, "staff", agent["staff_id"])
+    _delete(ctx, "staff", "staff_id", "managing agents", before=hand_over)
     return EMPTY
 
 
 def disable_staff(ctx):
-    require_full(ctx, "managing agents")
-    with ctx.store.atomic():
-        agent = find(ctx, "staff", ctx.params["staff_id"])
+    """§7.2: replace_staff_id takes over the agent's open and waiting cases."""
+    def hand_over(agent):
         replace = _replacement(ctx, agent)
         _hand_over(ctx, agent["staff_id"], replace, ("open", "waiting"))
-        agent.update(active=False, updated_at=now_ts(ctx))
-        save(ctx, "staff", agent["staff_id"], agent)
-    return _render_staff(ctx, agent)
+    return _render_staff(ctx, _set_flags(ctx, "staff", "staff_id", reason="managing agents",
+                                         before=hand_over, active=False))
 
 
 def enable_staff(ctx):
-    require_full(ctx, "managing agents")
-    with ctx.store.atomic():
-        agent = find(ctx, "staff", ctx.params["staff_id"])
-        agent.update(active=True, updated_at=now_ts(ctx))
-        save(ctx, "staff", agent["staff_id"], agent)
-    return _render_staff(ctx, agent)
+    return _render_staff(ctx, _set_flags(ctx, "staff", "staff_id", reason="managing agents",
+                                         active=True))
 
 
 def list_staff_roles(ctx):
@@ -1008,11 +1046,8 @@ def get_group(ctx):
 
 def edit_group(ctx):
     require_full(ctx, "managing groups")
-    with ctx.store.atomic():
-        group = find(ctx, "groups", ctx.params["group_id"])
-        group.update(ctx.body["group"], updated_at=now_ts(ctx))
-        save(ctx, "groups", group["group_id"], group)
-    return _render_group(ctx, group)
+    return _render_group(ctx, _change(ctx, "groups", "group_id", lambda group: group.update(
+        ctx.body["group"], updated_at=now_ts(ctx))))
 
 
 def _move_group(ctx, group: dict, statuses, *, for_delete: bool) -> None:
@@ -1041,31 +1076,24 @@ def _move_group(ctx, group: dict, statuses, *, for_delete: bool) -> None:
 
 
 def delete_group(ctx):
-    require_full(ctx, "managing groups")
-    with ctx.store.atomic():
-        group = find(ctx, "groups", ctx.params["group_id"])
+    """§8: replace_group_id takes over all the group's cases (and company defaults)."""
+    def move(group):
         _move_group(ctx, group, None, for_delete=True)
-        ctx.store.delete(V, ctx.tenant, "groups", group["group_id"])
+    _delete(ctx, "groups", "group_id", "managing groups", before=move)
     return EMPTY
 
 
 def disable_group(ctx):
-    require_full(ctx, "managing groups")
-    with ctx.store.atomic():
-        group = find(ctx, "groups", ctx.params["group_id"])
+    """§8: replace_group_id takes over the open and waiting cases (and company defaults)."""
+    def move(group):
         _move_group(ctx, group, ("open", "waiting"), for_delete=False)
-        group.update(active=False, updated_at=now_ts(ctx))
-        save(ctx, "groups", group["group_id"], group)
-    return _render_group(ctx, group)
+    return _render_group(ctx, _set_flags(ctx, "groups", "group_id", reason="managing groups",
+                                         before=move, active=False))
 
 
 def enable_group(ctx):
-    require_full(ctx, "managing groups")
-    with ctx.store.atomic():
-        group = find(ctx, "groups", ctx.params["group_id"])
-        group.update(active=True, updated_at=now_ts(ctx))
-        save(ctx, "groups", group["group_id"], group)
-    return _render_group(ctx, group)
+    return _render_group(ctx, _set_flags(ctx, "groups", "group_id", reason="managing groups",
+                                         active=True))
 
 
 # -- companies ------------------------------------------------------------------------------
@@ -1158,9 +1186,8 @@ def edit_company(ctx):
         company = find(ctx, "companies", ctx.params["company_id"])
         if "company_default_group" in body:
             _group_check(ctx, body["company_default_group"])
-        for key in ("company_name", "company_default_group", "company_address", "company_note"):
-            if key in body:
-                company[key] = body[key]
+        _copy_fields(company, body, ("company_name", "company_default_group", "company_address",
+                                     "company_note"))
         domains = [d.strip() for d in company["company_domains"].split(",") if d.strip()]
         domains += [d.strip() for d in (body.get("add_company_domains") or "").split(",")
                     if d.strip() and d.strip() not in domains]
@@ -1173,41 +1200,36 @@ def edit_company(ctx):
     return _render_company(ctx, company)
 
 
-def _company_flags(ctx, full: bool = False, **flags):
-    if full:
-        require_full(ctx, "managing companies")
-    with ctx.store.atomic():
-        company = find(ctx, "companies", ctx.params["company_id"])
-        company.update(flags, updated_at=now_ts(ctx))
-        save(ctx, "companies", company["company_id"], company)
-    return company
-
-
 def delete_company(ctx):
-    _company_flags(ctx, full=True, deleted=True)
+    _set_flags(ctx, "companies", "company_id", reason="managing companies", deleted=True)
     return EMPTY
 
 
 def block_company(ctx):
-    return _render_company(ctx, _company_flags(ctx, active=False))
+    return _render_company(ctx, _set_flags(ctx, "companies", "company_id", active=False))
 
 
 def disable_company(ctx):
-    return _render_company(ctx, _company_flags(ctx, deleted=True))
+    return _render_company(ctx, _set_flags(ctx, "companies", "company_id", deleted=True))
 
 
 def restore_company(ctx):
-    return _render_company(ctx, _company_flags(ctx, active=True, deleted=False))
+    return _render_company(ctx, _set_flags(ctx, "companies", "company_id", active=True,
+                                           deleted=False))
 
 
 # -- labels ---------------------------------------------------------------------------------
+def _render_label(ctx, label):
+    return {"label": label_out(label)}
+
+
 def create_label(ctx):
     require_full(ctx, "managing labels")
     with ctx.store.atomic():
         label_id = next_id(ctx, "labels")
         label = {"label_id": label_id, "label_title": ctx.body["label"]["label_title"]}
         save(ctx, "labels", label_id, label)
-    return {"label": label_out(label)}
+    return _render_label(ctx, label)
 
 
 def list_labels(ctx):
@@ -1216,28 +1238,24 @@ def list_labels(ctx):
 
 
 def get_label(ctx):
-    return {"label": label_out(find(ctx, "labels", ctx.params["label_id"]))}
+    return _render_label(ctx, find(ctx, "labels", ctx.params["label_id"]))
 
 
 def edit_label(ctx):
+    """§10 Labels: only the title changes; labels carry no updated_at."""
     require_full(ctx, "managing labels")
-    with ctx.store.atomic():
-        label = find(ctx, "labels", ctx.params["label_id"])
-        label["label_title"] = ctx.body["label"]["label_title"]
-        save(ctx, "labels", label["label_id"], label)
-    return {"label": label_out(label)}
+    return _render_label(ctx, _change(ctx, "labels", "label_id", lambda label: label.update(
+        label_title=ctx.body["label"]["label_title"])))
 
 
 def delete_label(ctx):
-    require_full(ctx, "managing labels")
-    with ctx.store.atomic():
-        label = find(ctx, "labels", ctx.params["label_id"])
-        ctx.store.delete(V, ctx.tenant, "labels", label["label_id"])
+    def untag(label):
         for case in _all(ctx, "cases"):
             if label["label_id"] in case["labels"] or label["label_id"] in case["locked_labels"]:
                 save(ctx, "cases", case["case_id"], {
                     **case, "labels": [i for i in case["labels"] if i != label["label_id"]],
                     "locked_labels": [i for i in case["locked_labels"] if i != label["label_id"]]})
+    _delete(ctx, "labels", "label_id", "managing labels", after=untag)
     return EMPTY
 
 

@@ -279,7 +279,7 @@ def minutes_between(start, end):
     return "-" if start is None or end is None else max(0, int((end - start) // 60))
 
 
-def case_out(case: dict, tz, *, first_response: bool = False) -> dict:
+def case_out(case: dict, tz, first_response: bool = False) -> dict:
     out = {k: case[k] for k in ("case_id", "case_number", "subject", "user_id", "staff_id",
                                 "group_id", "status", "priority", "channel", "recipient",
                                 "recipient_cc", "recipient_bcc", "deleted", "spam")}
