@@ -270,14 +270,20 @@ def state_add(vendor, tenant, collection):
     vendor_obj, schema_cls = _collection(vendor, tenant, collection)
     body = _body()
     store = _runtime().store
+    id_field = _id_field(schema_cls)
     with store.atomic():
-        if "id" not in body:
-            body = {**body, "id": _mint_id(vendor_obj, tenant, collection)}
+        if id_field not in body:
+            body = {**body, id_field: _mint_id(vendor_obj, tenant, collection)}
         record = _load_record(schema_cls, body)
-        if store.get(vendor, tenant, collection, record["id"]) is not None:
-            _fail(409, "duplicate_id", f"{collection} already has a record {record['id']!r}")
-        store.put(vendor, tenant, collection, record["id"], record)
+        if store.get(vendor, tenant, collection, record[id_field]) is not None:
+            _fail(409, "duplicate_id", f"{collection} already has a record {record[id_field]!r}")
+        store.put(vendor, tenant, collection, record[id_field], record)
     return jsonify(record), 201
+
+
+def _id_field(schema_cls) -> str:
+    """The field that holds a record's id: `ID_FIELD` on its record schema, else `id`."""
+    return getattr(schema_cls, "ID_FIELD", "id")
 
 
 def _mint_id(vendor_obj: Vendor, tenant: str, collection: str):
@@ -296,7 +302,8 @@ def state_replace(vendor, tenant, collection, ident):
         existing = store.get(vendor, tenant, collection, ident)
         if existing is None:
             _fail(404, "unknown_record", f"no record {ident!r} in {collection}")
-        body = {**body, "id": existing["id"]}
+        id_field = _id_field(schema_cls)
+        body = {**body, id_field: existing[id_field]}
         record = _load_record(schema_cls, body)
         store.put(vendor, tenant, collection, ident, record)
     return jsonify(record)

@@ -9,6 +9,7 @@ can implement the same interface later with no vendor code changing.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -33,6 +34,11 @@ class Store(ABC):
     @abstractmethod
     def all(self, vendor: str, tenant: str, collection: str) -> list[dict]:
         """Every record of a collection in insertion order. Read-only: never mutate them."""
+
+    @abstractmethod
+    def version(self, vendor: str, tenant: str, collection: str) -> int:
+        """A number that changes whenever the collection does (a write, a delete, a revert or
+        a reseed), so an answer computed from it can be kept until then."""
 
     @abstractmethod
     def put(self, vendor: str, tenant: str, collection: str, record_id, record: dict) -> None: ...
@@ -74,6 +80,8 @@ class MemoryStore(Store):
         self._owned: set[Key] = set()  # collections whose live dict is no longer the base's
         self._base_ids: dict[Key, int] = {}
         self._ids: dict[Key, int] = {}
+        self._versions: dict[Key, int] = {}
+        self._changes = itertools.count(1)
 
     # reads -----------------------------------------------------------------------------
     def get(self, vendor, tenant, collection, record_id):
@@ -85,6 +93,9 @@ class MemoryStore(Store):
 
     def all(self, vendor, tenant, collection):
         return list(self._live.get((vendor, str(tenant), collection), {}).values())
+
+    def version(self, vendor, tenant, collection):
+        return self._versions.get((vendor, str(tenant), collection), 0)
 
     def tenants(self, vendor):
         seen: dict[str, None] = {}
@@ -98,6 +109,7 @@ class MemoryStore(Store):
 
     # writes ----------------------------------------------------------------------------
     def _writable(self, key: Key) -> dict[str, dict]:
+        self._versions[key] = next(self._changes)
         if key not in self._owned:
             self._live[key] = dict(self._live.get(key, {}))
             self._owned.add(key)
@@ -136,10 +148,12 @@ class MemoryStore(Store):
             for key in [k for k in self._base if k[0] == vendor]:
                 del self._base[key]
                 self._base_ids.pop(key, None)
+                self._versions[key] = next(self._changes)
             for tenant, collection, record_id, record in records:
                 key = (vendor, str(tenant), collection)
                 self._base.setdefault(key, {})[str(record_id)] = record
                 self._note_id(self._base_ids, key, record_id)
+                self._versions[key] = next(self._changes)
             self._revert_locked()
 
     def revert(self):
@@ -148,6 +162,8 @@ class MemoryStore(Store):
 
     def _revert_locked(self) -> None:
         # The live state shares the base's dicts until a collection is first written.
+        for key in self._owned:
+            self._versions[key] = next(self._changes)
         self._live = dict(self._base)
         self._owned = set()
         self._ids = dict(self._base_ids)

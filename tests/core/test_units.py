@@ -69,6 +69,44 @@ def test_store_copy_on_write_and_revert():
     assert store.tenants("v") == ["t"] and store.collections("v", "t") == ["c"]
 
 
+def test_store_version_changes_with_every_change_to_a_collection():
+    store = MemoryStore()
+    store.load_base("v", [("t", "c", 1, {"id": 1}), ("t", "d", 1, {"id": 1})])
+    seen = [store.version("v", "t", "c")]
+    other = store.version("v", "t", "d")
+    assert store.version("v", "t", "c") == seen[-1]  # reading changes nothing
+    for change in (lambda: store.put("v", "t", "c", 2, {"id": 2}),
+                   lambda: store.delete("v", "t", "c", 2), store.revert,
+                   lambda: store.load_base("v", [("t", "c", 1, {"id": 1})])):
+        change()
+        assert store.version("v", "t", "c") not in seen
+        seen.append(store.version("v", "t", "c"))
+    assert not store.delete("v", "t", "c", 99) and store.version("v", "t", "c") == seen[-1]
+    store.put("v", "t", "c", 3, {"id": 3})
+    assert store.version("v", "t", "d") != other  # the reseed above replaced d too
+
+
+def test_memo_keeps_answers_by_key_forgets_the_oldest_and_never_keeps_a_refusal():
+    from mockserver.core.memo import Memo
+
+    memo, calls = Memo(size=2), []
+
+    def compute(value):
+        return lambda: calls.append(value) or value
+
+    assert memo.get("a", compute(1)) == 1 and memo.get("a", compute(2)) == 1
+    memo.get("b", compute(3))
+    memo.get("a", compute(4))  # a is now the most recent
+    memo.get("c", compute(5))  # so b goes
+    assert memo.get("b", compute(6)) == 6 and calls == [1, 3, 5, 6]
+
+    def refuse():
+        raise ValueError("no")
+    with pytest.raises(ValueError):
+        memo.get("d", refuse)
+    assert memo.get("d", compute(7)) == 7
+
+
 def test_store_ids_with_prefixes_advance_the_counter():
     store = MemoryStore()
     store.load_base("v", [("t", "users", "u41", {"id": "u41"})])

@@ -10,6 +10,7 @@ from operator import itemgetter
 from flask import request
 
 from mockserver.core.errors import SandboxError
+from mockserver.core.memo import remembered
 from mockserver.core.pagination import envelope, paginate
 from mockserver.core.rendering import RecordRenderer
 from mockserver.core.search import caret_matcher
@@ -200,16 +201,35 @@ def _case_filter_from_saved(ctx, filter_id: int) -> dict:
 def list_cases(ctx):
     """§4.3. Trash and spam only through their filters; merged cases with show_merged_cases."""
     q = ctx.query
-    rows = _all(ctx, "cases")
-    for check in _case_checks(ctx, q):
-        rows = list(filter(check, rows))
-    sort = q.get("sort", "created_at_desc")
-    rows.sort(key=_sort_key(sort), reverse=sort.endswith("_desc"))
+    rows = remembered(ctx, "case_lists", _CASE_LIST_READS, (_caller(ctx), _filters_given()),
+                      lambda: _matching_cases(ctx, q))
     page = paginate(rows, q["page"], q["limit"])
     tz = _tz(ctx)
     first_response = q.get("show_first_response_time", False)
     return envelope(ctx.operation.pagination, page,
                     [_case_rendering.one(c, tz, first_response) for c in page.items], "case")
+
+
+# What a case list is computed from: kept until one of these collections changes.
+_CASE_LIST_READS = ("cases", "users", "filters", "custom_fields", "custom_channels", "account")
+
+
+def _caller(ctx) -> tuple:
+    attrs = ctx.principal.attrs
+    return attrs["staff_id"], attrs["access"], tuple(attrs["groups"])
+
+
+def _filters_given() -> tuple:
+    return tuple((k, v) for k, v in request.args.items(multi=True) if k not in ("page", "limit"))
+
+
+def _matching_cases(ctx, q) -> list[dict]:
+    rows = _all(ctx, "cases")
+    for check in _case_checks(ctx, q):
+        rows = list(filter(check, rows))
+    sort = q.get("sort", "created_at_desc")
+    rows.sort(key=_sort_key(sort), reverse=sort.endswith("_desc"))
+    return rows
 
 
 def _case_checks(ctx, q) -> list:

@@ -117,3 +117,31 @@ def test_errors_for_unknown_records(dk):
                        ("/api/labels/99999999.json", "label_not_found")]:
         status, data, _ = dk(path)
         assert status == 404 and data["error"] == code
+
+
+def test_a_repeated_case_list_follows_every_change_to_the_cases(dk, state, control, auth):
+    """The same list asked again is served from memory until the data it reads changes: an API
+    edit, an arranged record, a change of the caller, and a reset each show at once."""
+    def open_ids(headers=None):
+        ids, page = set(), 1
+        while True:
+            data = dk(f"/api/cases.json?status=open&limit=100&page={page}", headers=headers)[1]
+            ids |= {r["case"]["case_id"] for r in rows(data)}
+            if len(ids) >= data["total_count"]:
+                return ids
+            page += 1
+
+    before = open_ids()
+    assert before == open_ids()
+    first = min(before)
+    status, _, _ = dk(f"/api/cases/{first}.json", method="PUT",
+                      json={"case": {"status": "closed"}})
+    assert status == 200 and first not in open_ids()
+    arranged = next(c for c in state("cases") if c["status"] == "waiting" and not c["deleted"]
+                    and not c["spam"] and not c["parent_case_id"])
+    control.put(f"/state/deskie/robotsrule/cases/{arranged['case_id']}",
+                json={**arranged, "status": "open"})
+    assert arranged["case_id"] in open_ids()
+    assert open_ids(auth(access="limited")) < open_ids()
+    control.post("/reset")
+    assert open_ids() == before

@@ -129,3 +129,16 @@ def test_messages_by_case_number_and_last_100_default(dk, state):
     case = next(c for c in state("cases") if c["case_number"] == "882-935664")
     data = dk(f"/api/cases/{case['case_number']}/messages.json")[1]
     assert data["total_count"] == 2 and data["0"]["message"]["message_id"] == 8800101
+
+
+def test_state_view_arranges_records_by_their_own_id_field(dk, control):
+    """Deskie records are keyed by `label_id`, `case_id`, …, not `id`: the state view mints,
+    keeps and replaces that field, and the API sees the arranged record at once."""
+    base = "/state/deskie/robotsrule/labels"
+    created = control.post(base, json={"label_title": "Arranged"})
+    label_id = created["label_id"]
+    assert isinstance(label_id, int) and "id" not in created
+    assert dk(f"/api/labels/{label_id}.json")[1]["label"]["label_title"] == "Arranged"
+    replaced = control.put(f"{base}/{label_id}", json={"label_id": 1, "label_title": "Renamed"})
+    assert replaced == {"label_id": label_id, "label_title": "Renamed"}
+    assert dk(f"/api/labels/{label_id}.json")[1]["label"]["label_title"] == "Renamed"
