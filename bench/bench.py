@@ -1,12 +1,14 @@
-"""Load benchmark of a live `mockserver serve` against a bare Flask app under the same gunicorn
-settings, measured in one run: throughput and p50/p99 latency at 16 and 1 connections (wrk),
-time from launch to a healthy answer, reset time and resident memory.
+"""Load benchmark of a live `mockserver serve` (every vendor) against a bare Flask app under the
+same gunicorn settings, measured in one run: throughput and p50/p99 latency at 16 and 1
+connections (wrk) on one list endpoint per vendor, time from launch to a healthy answer, reset
+time and resident memory. The bare app answers each path with the bytes the sandbox gave.
 
 Usage: python bench/bench.py [--seconds 10]   (bench/run.sh installs wrk first)
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -21,8 +23,20 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-URL_PATH = "/deskchime/api/v1/users?limit=50"
 THREADS = "8"
+
+
+def endpoints(creds: dict) -> dict:
+    """name -> (path, headers of a valid caller), read from the credentials document."""
+    deskie = creds["deskie"]["accounts"][0]
+    agent = next(a for a in deskie["agents"] if a["active"] and a["access"] == "full")
+    basic = base64.b64encode(f"{agent['email']}:{deskie['api_key']}".encode()).decode()
+    return {
+        "deskchime_users": ("/deskchime/api/v1/users?limit=50",
+                            {"x-api-key": creds["deskchime"]["organizations"][0]["api_key"]}),
+        "deskie_cases": ("/deskie/api/cases.json?limit=50&status=open",
+                         {"Authorization": f"Basic {basic}"}),
+    }
 
 
 def free_port() -> int:
@@ -78,7 +92,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
-    results: dict = {"machine": {"cores": os.cpu_count()}, "url": URL_PATH}
+    results: dict = {"machine": {"cores": os.cpu_count()}}
 
     port = free_port()
     launched = time.monotonic()
@@ -86,13 +100,15 @@ def main() -> int:
                                 str(port), "--rate-limits", "off", "--threads", THREADS,
                                 "--log-level", "warning"], stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    bodies = {}
     try:
         ready = wait_healthy(f"{base}/__sandbox/health", launched + 30)
         results["ready_s"] = round(ready - launched, 3)
         creds = json.load(urllib.request.urlopen(f"{base}/__sandbox/credentials"))
-        headers = {"x-api-key": creds["deskchime"]["organizations"][0]["api_key"]}
-        request = urllib.request.Request(base + URL_PATH, headers=headers)
-        body = urllib.request.urlopen(request).read()
+        targets = endpoints(creds)
+        for name, (path, headers) in targets.items():
+            bodies[path] = urllib.request.urlopen(
+                urllib.request.Request(base + path, headers=headers)).read()
         resets = []
         for _ in range(20):
             start = time.perf_counter()
@@ -101,38 +117,49 @@ def main() -> int:
             resets.append(((time.perf_counter() - start) * 1000, reply["took_ms"]))
         results["reset_ms"] = {"http_median": round(statistics.median(r[0] for r in resets), 2),
                                "server_median": round(statistics.median(r[1] for r in resets), 3)}
-        wrk(base + URL_PATH, 16, 2, headers)  # warm-up
-        results["sandbox"] = {"c16": wrk(base + URL_PATH, 16, args.seconds, headers),
-                              "c1": wrk(base + URL_PATH, 1, args.seconds, headers),
-                              "c16_distinct": wrk(base + URL_PATH, 16, args.seconds, headers,
-                                                  str(HERE / "vary.lua"))}
+        results["sandbox"] = {}
+        for name, (path, headers) in targets.items():
+            wrk(base + path, 16, 2, headers)  # warm-up
+            results["sandbox"][name] = {"path": path,
+                                        "c16": wrk(base + path, 16, args.seconds, headers),
+                                        "c1": wrk(base + path, 1, args.seconds, headers)}
+        path, headers = targets["deskchime_users"]
+        results["sandbox"]["deskchime_users"]["c16_distinct"] = wrk(
+            base + path, 16, args.seconds, headers, str(HERE / "vary.lua"))
         results["sandbox_rss_mb"] = round(rss_mb(sandbox.pid), 1)
     finally:
         sandbox.send_signal(signal.SIGTERM)
         sandbox.wait(timeout=15)
 
-    with tempfile.NamedTemporaryFile(delete=False) as f:
-        f.write(body)
-    port = free_port()
-    bare = subprocess.Popen([sys.executable, "-m", "gunicorn", "--chdir", str(HERE), "-b",
-                             f"127.0.0.1:{port}", "-w", "1", "-k", "gthread", "--threads",
-                             THREADS, "--log-level", "warning", "bare_app:app"],
-                            env={**os.environ, "BARE_BODY_FILE": f.name},
-                            stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base + URL_PATH, time.monotonic() + 30)
-        wrk(base + URL_PATH, 16, 2, {})
-        results["bare"] = {"c16": wrk(base + URL_PATH, 16, args.seconds, {}),
-                           "c1": wrk(base + URL_PATH, 1, args.seconds, {})}
-        results["bare_rss_mb"] = round(rss_mb(bare.pid), 1)
-    finally:
-        bare.send_signal(signal.SIGTERM)
-        bare.wait(timeout=15)
-        os.unlink(f.name)
+    with tempfile.TemporaryDirectory() as folder:
+        index = {}
+        for i, (path, body) in enumerate(bodies.items()):
+            (Path(folder) / f"{i}.json").write_bytes(body)
+            index[path.split("?")[0]] = f"{i}.json"
+        (Path(folder) / "index.json").write_text(json.dumps(index))
+        port = free_port()
+        bare = subprocess.Popen([sys.executable, "-m", "gunicorn", "--chdir", str(HERE), "-b",
+                                 f"127.0.0.1:{port}", "-w", "1", "-k", "gthread", "--threads",
+                                 THREADS, "--log-level", "warning", "bare_app:app"],
+                                env={**os.environ, "BARE_BODY_DIR": folder},
+                                stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            first = next(iter(targets.values()))[0]
+            wait_healthy(base + first, time.monotonic() + 30)
+            results["bare"] = {}
+            for name, (path, _) in targets.items():
+                wrk(base + path, 16, 2, {})
+                results["bare"][name] = {"c16": wrk(base + path, 16, args.seconds, {}),
+                                         "c1": wrk(base + path, 1, args.seconds, {})}
+            results["bare_rss_mb"] = round(rss_mb(bare.pid), 1)
+        finally:
+            bare.send_signal(signal.SIGTERM)
+            bare.wait(timeout=15)
 
-    results["ratio_c16"] = round(results["sandbox"]["c16"]["rps"] / results["bare"]["c16"]["rps"],
-                                 2)
+    results["ratio_c16"] = {name: round(results["sandbox"][name]["c16"]["rps"]
+                                        / results["bare"][name]["c16"]["rps"], 2)
+                            for name in targets}
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))

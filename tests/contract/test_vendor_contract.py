@@ -52,9 +52,13 @@ def test_seed_loads_and_records_match_their_schemas(name):
     for tenant in tenants:
         for collection in runtime.store.collections(name, tenant):
             assert collection in schemas, f"{collection} has no record schema"
+            # The state view finds a record by its schema's ID_FIELD (default `id`).
+            id_field = getattr(schemas[collection], "ID_FIELD", "id")
             for record in runtime.store.all(name, tenant, collection):
                 errors = schemas[collection]().validate(record)
-                assert not errors, (collection, record.get("id"), errors)
+                assert not errors, (collection, record.get(id_field), errors)
+                assert runtime.store.peek(name, tenant, collection, record[id_field]) is record, \
+                    f"{collection} records are not stored under their {id_field!r}"
                 checked += 1
     assert checked > 50
 
