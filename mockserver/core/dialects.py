@@ -21,6 +21,9 @@ def normalise_query(dialect: str, args: ImmutableMultiDict,
     if dialect != "php":
         raise ValueError(f"unknown query dialect {dialect!r}")
     arrays = set(array_names)
+    if not any("[" in name or (name in arrays and ("," in value or not value))
+               for name, value in args.items(multi=True)):
+        return args  # nothing PHP-shaped: the common case, left as it came
     out = MultiDict()
     for name, value in args.items(multi=True):
         match = _BRACKET.match(name)

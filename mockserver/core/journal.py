@@ -1,8 +1,15 @@
-"""The request journal: the last N vendor requests, newest last, for tests to inspect."""
+"""The request journal: the last N vendor requests, newest last, for tests to inspect.
+
+Recording is on every request's path, so it keeps the raw values; `time` (Unix seconds on the
+sandbox clock) is written as ISO-8601 only when the journal is read.
+"""
 from __future__ import annotations
 
 import threading
 from collections import deque
+from datetime import datetime, timezone
+
+from .clock import iso_z
 
 
 class Journal:
@@ -18,7 +25,9 @@ class Journal:
 
     def entries(self, vendor: str | None = None, limit: int | None = None) -> list[dict]:
         items = [e for e in list(self._entries) if vendor is None or e.get("vendor") == vendor]
-        return items[-limit:] if limit else items
+        items = items[-limit:] if limit else items
+        return [{**e, "time": iso_z(datetime.fromtimestamp(e["time"], timezone.utc))}
+                for e in items]
 
     def clear(self) -> None:
         with self._lock:

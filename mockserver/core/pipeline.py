@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 
-import orjson
 import logging
 import time
 from typing import Any
@@ -23,6 +22,7 @@ from . import dialects
 from .auth import read_credential
 from .context import RequestContext
 from .errors import SandboxError, render
+from .rendering import encode_json
 from .validation import Invalid
 
 log = logging.getLogger("mockserver")
@@ -116,7 +116,7 @@ def add_vendor_headers(ctx: RequestContext, response: Response) -> None:
 def record_in_journal(ctx: RequestContext, response: Response) -> None:
     ctx.runtime.journal.record({
         "id": ctx.request_id,
-        "time": ctx.clock.state()["now"],
+        "time": ctx.clock.timestamp(),
         "method": request.method,
         "path": request.path,
         "query": request.query_string.decode("latin-1"),
@@ -167,21 +167,13 @@ def error_response(vendor, err: SandboxError) -> Response:
     return response
 
 
-def encode_json(body: Any) -> bytes:
-    """Compact UTF-8 in key order, like the vendors' own servers. orjson does it at a tenth of the
-    stdlib's cost but refuses integers beyond 64 bits (a client may send `page=10**26`, and a
-    view may echo it), so those bodies take the stdlib path with the same layout."""
-    try:
-        return orjson.dumps(body)
-    except TypeError:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(encode_json(body), status, mimetype="application/json")
 
 
 def to_response(result: Any) -> Response:
+    """A view's answer: a Response as is; a body, `(body, status)` or `(body, status, headers)`,
+    where a body of bytes is JSON the view already encoded (a remembered answer)."""
     if isinstance(result, Response):
         return result
     headers = {}
@@ -189,7 +181,8 @@ def to_response(result: Any) -> Response:
     if isinstance(result, tuple):
         result, status, *rest = result
         headers = rest[0] if rest else {}
-    response = json_response(result, status)
+    response = (Response(result, status, mimetype="application/json")
+                if isinstance(result, bytes) else json_response(result, status))
     response.headers.update(headers)
     return response
 

@@ -5,11 +5,16 @@ object never changes, and can be kept by the object's identity (checked with `is
 id() never returns a stale answer). A list of 50 records then costs 50 look-ups instead of 50
 schema dumps. Only for renderings whose output depends on the record and the given variant
 arguments alone (a time zone, a flag), never on other records.
+
+Also the one JSON encoder of answers, `encode_json`.
 """
 from __future__ import annotations
 
+import json
 import threading
-from typing import Iterable
+from typing import Any, Iterable
+
+import orjson
 
 
 class RecordRenderer:
@@ -36,3 +41,13 @@ class RecordRenderer:
 
     def many(self, records: Iterable[dict]) -> list[dict]:
         return [self.one(r) for r in records]
+
+
+def encode_json(body: Any) -> bytes:
+    """Compact UTF-8 in key order, like the vendors' own servers. orjson does it at a tenth of the
+    stdlib's cost but refuses integers beyond 64 bits (a client may send `page=10**26`, and a
+    view may echo it), so those bodies take the stdlib path with the same layout."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()

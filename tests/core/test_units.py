@@ -191,9 +191,10 @@ def test_faults_times_glob_and_validation():
 def test_journal_is_bounded_and_filters():
     journal = Journal(2)
     for vendor in ("a", "b", "a"):
-        journal.record({"vendor": vendor})
+        journal.record({"vendor": vendor, "time": 1781524800.0})
     assert [e["seq"] for e in journal.entries()] == [2, 3]
     assert [e["seq"] for e in journal.entries("a")] == [3]
+    assert journal.entries("a")[0]["time"] == "2026-06-15T12:00:00Z"  # written when read
 
 
 def test_dialects_php_arrays_and_bracketed_forms():
@@ -202,6 +203,10 @@ def test_dialects_php_arrays_and_bracketed_forms():
     assert out.getlist("s") == ["a", "b"] and out.getlist("t") == ["c", "d"]
     assert out.getlist("q") == ["x,y"]  # not an array: left alone
     assert dialects.normalise_query("plain", args, ("s",)) is args
+    plain = ImmutableMultiDict([("s", "a"), ("q", "x,y")])
+    assert dialects.normalise_query("php", plain, ("s",)) is plain  # nothing PHP-shaped
+    emptied = dialects.normalise_query("php", ImmutableMultiDict([("s", ""), ("q", "")]), ("s",))
+    assert "s" not in emptied and emptied.getlist("q") == [""]  # an empty array is no filter
     assert dialects.bracketed_form([("case[subject]", "Hi"), ("case[attachments][1]", "f")]) == \
         {"case": {"subject": "Hi", "attachments": {"1": "f"}}}
 

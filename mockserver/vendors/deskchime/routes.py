@@ -1,6 +1,9 @@
 """DeskChime views, one per operationId. Thin: read validated params, ask models, render."""
 from __future__ import annotations
 
+from operator import itemgetter
+
+from mockserver.core.memo import remembered
 from mockserver.core.pagination import envelope, paginate
 from mockserver.core.rendering import RecordRenderer
 
@@ -24,6 +27,15 @@ _goal_detail = GoalDetailOut()
 def _page(ctx, records, render):
     page = paginate(records, ctx.query["page"], ctx.query["limit"])
     return envelope(ctx.operation.pagination, page, render(page.items))
+
+
+def _listed(ctx, collection: str, order: str, newest_first: bool, **wanted) -> list[dict]:
+    """The collection's records equal to `wanted` (None = any), by `order` then id; kept until
+    the collection changes (core.memo)."""
+    return remembered(ctx, "lists", (collection,),
+                      (collection, order, newest_first, tuple(sorted(wanted.items()))),
+                      lambda: sorted(_where(ctx.store.all(V, ctx.tenant, collection), **wanted),
+                                     key=itemgetter(order, "id"), reverse=newest_first))
 
 
 def _where(records, **wanted):
@@ -52,14 +64,12 @@ def get_user_workspace_stats(ctx):
 
 
 def list_users(ctx):
-    users = sorted(_where(ctx.store.all(V, ctx.tenant, "users"), role=ctx.query.get("role")),
-                   key=lambda u: (u["joinedAt"], u["id"]))
+    users = _listed(ctx, "users", "joinedAt", False, role=ctx.query.get("role"))
     return _page(ctx, users, _users_out.many)
 
 
 def list_feedback(ctx):
-    forms = sorted(_where(ctx.store.all(V, ctx.tenant, "feedback"), status=ctx.query.get("status")),
-                   key=lambda f: (f["createdAt"], f["id"]), reverse=True)
+    forms = _listed(ctx, "feedback", "createdAt", True, status=ctx.query.get("status"))
     return _page(ctx, forms, _feedback_out.many)
 
 
@@ -69,9 +79,8 @@ def get_feedback(ctx):
 
 
 def list_goals(ctx):
-    goals = sorted(_where(ctx.store.all(V, ctx.tenant, "goals"), status=ctx.query.get("status"),
-                          type=ctx.query.get("type")),
-                   key=lambda g: (g["createdAt"], g["id"]), reverse=True)
+    goals = _listed(ctx, "goals", "createdAt", True, status=ctx.query.get("status"),
+                    type=ctx.query.get("type"))
     users = models.users_by_id(ctx.store, ctx.tenant)
     return _page(ctx, goals, with_users(GoalSummaryOut, users, many=True).dump)
 
@@ -84,9 +93,8 @@ def get_goal(ctx):
 def _meetings(ctx, kind):
     start = models.parse_bound("from", ctx.query.get("from"), end=False)
     stop = models.parse_bound("to", ctx.query.get("to"), end=True)
-    records = models.in_range(_where(ctx.store.all(V, ctx.tenant, "meetings"), type=kind),
-                              "scheduledAt", start, stop)
-    return sorted(records, key=lambda m: (m["scheduledAt"], m["id"]), reverse=True)
+    return models.in_range(_listed(ctx, "meetings", "scheduledAt", True, type=kind),
+                           "scheduledAt", start, stop)
 
 
 def list_meetings(ctx):

@@ -12,7 +12,7 @@ from flask import request
 from mockserver.core.errors import SandboxError
 from mockserver.core.memo import remembered
 from mockserver.core.pagination import envelope, paginate
-from mockserver.core.rendering import RecordRenderer
+from mockserver.core.rendering import RecordRenderer, encode_json
 from mockserver.core.search import caret_matcher
 
 from . import models, reports
@@ -200,6 +200,13 @@ def _case_filter_from_saved(ctx, filter_id: int) -> dict:
 
 def list_cases(ctx):
     """§4.3. Trash and spam only through their filters; merged cases with show_merged_cases."""
+    # The same list asked again over unchanged data is the same bytes (core.memo); another
+    # page of it reuses the filtered, sorted cases.
+    return remembered(ctx, "case_pages", _CASE_LIST_READS, (_caller(ctx), _filters_given(True)),
+                      lambda: encode_json(_case_page(ctx)), size=64)
+
+
+def _case_page(ctx) -> dict:
     q = ctx.query
     rows = remembered(ctx, "case_lists", _CASE_LIST_READS, (_caller(ctx), _filters_given()),
                       lambda: _matching_cases(ctx, q))
@@ -219,8 +226,9 @@ def _caller(ctx) -> tuple:
     return attrs["staff_id"], attrs["access"], tuple(attrs["groups"])
 
 
-def _filters_given() -> tuple:
-    return tuple((k, v) for k, v in request.args.items(multi=True) if k not in ("page", "limit"))
+def _filters_given(with_page: bool = False) -> tuple:
+    return tuple((k, v) for k, v in request.args.items(multi=True)
+                 if with_page or k not in ("page", "limit"))
 
 
 def _matching_cases(ctx, q) -> list[dict]:

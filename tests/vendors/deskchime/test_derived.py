@@ -84,6 +84,7 @@ def test_user_activity_rates_round_half_up(dc, client):
 def test_arranged_goal_changes_every_dependent_figure(dc, client):
     before_ws = dc("/api/workspace-stats")[1]["stats"]
     before = dc("/api/v1/users/activity", json={"email": "jane@acme.com"})[1]["stats"]["goals"]
+    listed = dc("/api/v1/goals?status=Completed&limit=50")[1]["meta"]["total"]  # now remembered
     r = client.post("/__sandbox/state/deskchime/1/goals", json={
         "title": "Ship the sandbox", "type": "Team", "status": "Completed", "progress": 100,
         "createdAt": "2026-06-01T00:00:00Z", "assignees": ["u1"]})
@@ -93,7 +94,9 @@ def test_arranged_goal_changes_every_dependent_figure(dc, client):
     after = dc("/api/v1/users/activity", json={"email": "jane@acme.com"})[1]["stats"]["goals"]
     assert after == {"total": before["total"] + 1, "completed": before["completed"] + 1}
     assert dc(f"/api/v1/goals/{new_id}")[1]["data"]["title"] == "Ship the sandbox"
-    assert any(g["id"] == new_id for g in dc("/api/v1/goals?status=Completed&limit=50")[1]["data"])
+    after_list = dc("/api/v1/goals?status=Completed&limit=50")[1]
+    assert after_list["meta"]["total"] == listed + 1
+    assert any(g["id"] == new_id for g in after_list["data"])
 
 
 def test_arranged_feedback_response_changes_summary_and_rate(dc, client):
