@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-THREADS = "8"
+THREADS = os.environ.get("BENCH_THREADS", "8")  # the sandbox's default --threads
 
 
 def endpoints(creds: dict) -> dict:
@@ -56,26 +56,53 @@ def wait_healthy(url: str, deadline: float) -> float:
     raise RuntimeError(f"{url} never became healthy")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (gunicorn's master and worker)."""
-    total = 0
+def memory_mb(pid: int) -> dict:
+    """Resident memory of a process and its children (gunicorn's master and worker): `rss` adds
+    each process's resident set, so pages the worker shares with the master (everything built
+    before the fork) count twice; `pss` counts a shared page once, split between its sharers,
+    which is the memory the sandbox really holds."""
     pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
                                                     text=True).stdout.split()]
+    rss = pss = 0
     for p in pids:
         for line in Path(f"/proc/{p}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
+                rss += int(line.split()[1])
+        for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss += int(line.split()[1])
+    return {"rss": round(rss / 1024, 1), "pss": round(pss / 1024, 1)}
 
 
-def wrk(url: str, connections: int, seconds: int, headers: dict, script: str | None = None):
+def time_to_healthy(runs: int = 3) -> float:
+    """Median seconds from launching `mockserver serve` to its first healthy answer."""
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        launched = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port",
+                                 str(port), "--log-level", "warning"], stderr=subprocess.DEVNULL)
+        try:
+            times.append(wait_healthy(f"http://127.0.0.1:{port}/__sandbox/health",
+                                      launched + 30) - launched)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)
+    return round(statistics.median(times), 3)
+
+
+def wrk(url: str, connections: int, seconds: int, headers: dict, vary_path: str | None = None):
+    """wrk's summary; with `vary_path`, every request asks another page of that path."""
     cmd = ["wrk", "-t", "1" if connections == 1 else "2", "-c", str(connections),
            "-d", f"{seconds}s", "--latency"]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
-    if script:
-        cmd += ["-s", script]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    env = dict(os.environ)
+    if vary_path:
+        cmd += ["-s", str(HERE / "vary.lua")]
+        env["VARY_PATH"] = vary_path
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True,
+                         env=env).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = {m.group(1): _ms(m.group(2)) for m in re.finditer(r"^\s+(\d+)%\s+([\d.]+\w+)", out, re.M)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -92,7 +119,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
-    results: dict = {"machine": {"cores": os.cpu_count()}}
+    results: dict = {"machine": {"cores": os.cpu_count()}, "ready_s": time_to_healthy()}
 
     port = free_port()
     launched = time.monotonic()
@@ -102,8 +129,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     bodies = {}
     try:
-        ready = wait_healthy(f"{base}/__sandbox/health", launched + 30)
-        results["ready_s"] = round(ready - launched, 3)
+        wait_healthy(f"{base}/__sandbox/health", launched + 30)
         creds = json.load(urllib.request.urlopen(f"{base}/__sandbox/credentials"))
         targets = endpoints(creds)
         for name, (path, headers) in targets.items():
@@ -122,11 +148,10 @@ def main() -> int:
             wrk(base + path, 16, 2, headers)  # warm-up
             results["sandbox"][name] = {"path": path,
                                         "c16": wrk(base + path, 16, args.seconds, headers),
-                                        "c1": wrk(base + path, 1, args.seconds, headers)}
-        path, headers = targets["deskchime_users"]
-        results["sandbox"]["deskchime_users"]["c16_distinct"] = wrk(
-            base + path, 16, args.seconds, headers, str(HERE / "vary.lua"))
-        results["sandbox_rss_mb"] = round(rss_mb(sandbox.pid), 1)
+                                        "c1": wrk(base + path, 1, args.seconds, headers),
+                                        "c16_distinct": wrk(base + path, 16, args.seconds,
+                                                            headers, vary_path=path)}
+        results["sandbox_memory_mb"] = memory_mb(sandbox.pid)
     finally:
         sandbox.send_signal(signal.SIGTERM)
         sandbox.wait(timeout=15)
@@ -152,7 +177,7 @@ def main() -> int:
                 wrk(base + path, 16, 2, {})
                 results["bare"][name] = {"c16": wrk(base + path, 16, args.seconds, {}),
                                          "c1": wrk(base + path, 1, args.seconds, {})}
-            results["bare_rss_mb"] = round(rss_mb(bare.pid), 1)
+            results["bare_memory_mb"] = memory_mb(bare.pid)
         finally:
             bare.send_signal(signal.SIGTERM)
             bare.wait(timeout=15)
