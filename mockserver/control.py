@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 
 from .core.clock import parse_instant
 from .core.errors import SandboxError
-from .core.vendor import Vendor
+from .core.vendor import Vendor, record_id_field
 
 blueprint = Blueprint("sandbox", __name__, url_prefix="/__sandbox")
 
@@ -270,7 +270,7 @@ def state_add(vendor, tenant, collection):
     vendor_obj, schema_cls = _collection(vendor, tenant, collection)
     body = _body()
     store = _runtime().store
-    id_field = _id_field(schema_cls)
+    id_field = record_id_field(schema_cls)
     with store.atomic():
         if id_field not in body:
             body = {**body, id_field: _mint_id(vendor_obj, tenant, collection)}
@@ -280,10 +280,6 @@ def state_add(vendor, tenant, collection):
         store.put(vendor, tenant, collection, record[id_field], record)
     return jsonify(record), 201
 
-
-def _id_field(schema_cls) -> str:
-    """The field that holds a record's id: `ID_FIELD` on its record schema, else `id`."""
-    return getattr(schema_cls, "ID_FIELD", "id")
 
 
 def _mint_id(vendor_obj: Vendor, tenant: str, collection: str):
@@ -302,7 +298,7 @@ def state_replace(vendor, tenant, collection, ident):
         existing = store.get(vendor, tenant, collection, ident)
         if existing is None:
             _fail(404, "unknown_record", f"no record {ident!r} in {collection}")
-        id_field = _id_field(schema_cls)
+        id_field = record_id_field(schema_cls)
         body = {**body, id_field: existing[id_field]}
         record = _load_record(schema_cls, body)
         store.put(vendor, tenant, collection, ident, record)

@@ -72,3 +72,10 @@ def with_spec_errors(vendor: Vendor, document: dict) -> Vendor:
     return replace(vendor, error_template=errors["envelope"],
                    core_errors={k: (str(core[k]["code"]), str(core[k]["message"]))
                                 for k in CORE_ERROR_KINDS})
+
+
+def record_id_field(schema_cls) -> str:
+    """The field holding a stored record's id: `id` when the record schema declares one, else
+    its first declared field (`case_id`, `user_id`, …)."""
+    names = list(schema_cls().fields)
+    return "id" if "id" in names else names[0]

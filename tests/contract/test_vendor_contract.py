@@ -5,6 +5,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
+from mockserver.core.vendor import record_id_field
 from mockserver.registry import load_vendor
 from tests.conftest import sandbox_app, test_vendors
 
@@ -52,8 +53,8 @@ def test_seed_loads_and_records_match_their_schemas(name):
     for tenant in tenants:
         for collection in runtime.store.collections(name, tenant):
             assert collection in schemas, f"{collection} has no record schema"
-            # The state view finds a record by its schema's ID_FIELD (default `id`).
-            id_field = getattr(schemas[collection], "ID_FIELD", "id")
+            # The state view finds a record by its id field (core.vendor.record_id_field).
+            id_field = record_id_field(schemas[collection])
             for record in runtime.store.all(name, tenant, collection):
                 errors = schemas[collection]().validate(record)
                 assert not errors, (collection, record.get(id_field), errors)

@@ -38,7 +38,6 @@ class AccountRecord(_Record):
 
 
 class StaffRecord(_Record):
-    ID_FIELD = "staff_id"
     staff_id = _int(required=True)
     staff_email = fields.Email(required=True)
     staff_full_name = fields.String(load_default="")
@@ -54,7 +53,6 @@ class StaffRecord(_Record):
 
 
 class GroupRecord(_Record):
-    ID_FIELD = "group_id"
     group_id = _int(required=True)
     group_title = fields.String(required=True)
     group_from_name = fields.String(load_default="")
@@ -65,13 +63,11 @@ class GroupRecord(_Record):
 
 
 class LabelRecord(_Record):
-    ID_FIELD = "label_id"
     label_id = _int(required=True)
     label_title = fields.String(required=True)
 
 
 class CustomFieldRecord(_Record):
-    ID_FIELD = "field_id"
     field_id = _int(required=True)
     title = fields.String(required=True)
     field_type = fields.String(required=True, validate=validate.OneOf(
@@ -82,7 +78,6 @@ class CustomFieldRecord(_Record):
 
 
 class LanguageRecord(_Record):
-    ID_FIELD = "language_id"
     language_id = _int(required=True)
     code = fields.String(required=True)
     title = fields.String(required=True)
@@ -90,7 +85,6 @@ class LanguageRecord(_Record):
 
 
 class CustomChannelRecord(_Record):
-    ID_FIELD = "channel_id"
     channel_id = _int(required=True)
     channel_api_key = fields.String(required=True, validate=validate.Regexp(r"^cch[0-9]+$"))
     title = fields.String(required=True)
@@ -101,27 +95,23 @@ class CustomChannelRecord(_Record):
 
 
 class ClientEmailRecord(_Record):
-    ID_FIELD = "email_id"
     email_id = _int(required=True)
     email = fields.String(required=True)
     active = fields.Boolean(load_default=True)
 
 
 class StaffRoleRecord(_Record):
-    ID_FIELD = "role_id"
     role_id = _int(required=True)
     role = fields.String(required=True)
 
 
 class StaffStatusRecord(_Record):
-    ID_FIELD = "status_id"
     status_id = _int(required=True)
     status = fields.String(required=True)
     active = fields.Boolean(load_default=True)
 
 
 class FilterRecord(_Record):
-    ID_FIELD = "filter_id"
     filter_id = _int(required=True)
     filter_name = fields.String(required=True)
     is_custom = fields.Boolean(load_default=False)
@@ -140,7 +130,6 @@ class MacroCategoryRecord(_Record):
 
 
 class CompanyRecord(_Record):
-    ID_FIELD = "company_id"
     company_id = _int(required=True)
     company_name = fields.String(required=True)
     company_domains = fields.String(load_default="")
@@ -154,7 +143,6 @@ class CompanyRecord(_Record):
 
 
 class UserRecord(_Record):
-    ID_FIELD = "user_id"
     user_id = _int(required=True)
     type = fields.String(required=True, validate=validate.OneOf(
         ("email", "phone", "whatsapp", "telegram", "custom")))
@@ -193,7 +181,6 @@ class AttachmentRecord(_Record):
 
 
 class CaseRecord(_Record):
-    ID_FIELD = "case_id"
     case_id = _int(required=True)
     case_number = fields.String(required=True, validate=validate.Regexp(r"^[0-9]+-[0-9]+$"))
     subject = fields.String(required=True)
@@ -226,7 +213,6 @@ class CaseRecord(_Record):
 
 
 class MessageRecord(_Record):
-    ID_FIELD = "message_id"
     message_id = _int(required=True)
     case_id = _int(required=True)
     user_id = _int(load_default=0)
@@ -244,7 +230,6 @@ class MessageRecord(_Record):
 
 
 class RatingRecord(_Record):
-    ID_FIELD = "rating_id"
     rating_id = _int(required=True)
     rating = fields.String(required=True, validate=validate.OneOf(("1", "2", "3")))
     rating_comment = fields.String(load_default="")
