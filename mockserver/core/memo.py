@@ -39,6 +39,7 @@ def remembered(ctx, name: str, collections: Iterable[str], key: Hashable,
     """`compute()` once per `key` and versions of the caller's tenant's `collections`; the memo
     lives in the vendor's runtime cache, so a reset empties it."""
     vendor, tenant = ctx.vendor.name, ctx.tenant
-    memo = ctx.runtime.cache(vendor).setdefault(("memo", name), Memo(size))
+    cache = ctx.runtime.cache(vendor)
+    memo = cache.get(("memo", name)) or cache.setdefault(("memo", name), Memo(size))
     versions = tuple(ctx.store.version(vendor, tenant, c) for c in collections)
     return memo.get((tenant, versions, key), compute)
