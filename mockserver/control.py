@@ -281,7 +281,6 @@ def state_add(vendor, tenant, collection):
     return jsonify(record), 201
 
 
-
 def _mint_id(vendor_obj: Vendor, tenant: str, collection: str):
     """A fresh id in the collection's shape (e.g. "u{n}"), or a plain integer."""
     minted = _runtime().store.next_id(vendor_obj.name, tenant, collection)

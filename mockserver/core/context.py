@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import g
-
 if TYPE_CHECKING:
     from ..runtime import Runtime
     from .ratelimit import Decision
@@ -44,7 +42,3 @@ class RequestContext:
     def params(self) -> dict[str, Any]:
         """Path and query parameters together, validated and typed."""
         return {**self.query, **self.path_params}
-
-
-def current() -> RequestContext:
-    return g.sandbox_ctx

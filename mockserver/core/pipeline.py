@@ -1,8 +1,8 @@
 """THE ordered list of steps every vendor request goes through. Reading this file shows the
 whole lifecycle; nothing else decides the order.
 
-Before the view: assign a request id -> (the route has named vendor and operation) -> inject
-faults -> authenticate -> enforce the rate limit -> validate against the spec.
+Before the view: (the route has named vendor and operation; the context carries a request id)
+-> inject faults -> authenticate -> enforce the rate limit -> validate against the spec.
 The view reads validated parameters, calls the vendor's models, which use the store.
 After: rate-limit headers -> the vendor's common headers -> the journal.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
@@ -16,7 +16,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, request
 
 from . import dialects
 from .auth import read_credential
@@ -30,10 +30,6 @@ _ids = itertools.count(1)
 
 
 # -- before the view -----------------------------------------------------------------------
-def assign_request_id(ctx: RequestContext) -> None:
-    g.sandbox_ctx = ctx
-
-
 def inject_faults(ctx: RequestContext) -> None:
     rule = ctx.runtime.faults.take(ctx.vendor.name, request.method,
                                    ctx.operation.path, vendor_path(ctx), request.path)
@@ -99,7 +95,7 @@ def validate_request(ctx: RequestContext) -> None:
     ctx.query, ctx.path_params, ctx.body = dict(outcome.query), dict(outcome.path), outcome.body
 
 
-BEFORE = (assign_request_id, inject_faults, authenticate, enforce_rate_limit, validate_request)
+BEFORE = (inject_faults, authenticate, enforce_rate_limit, validate_request)
 
 
 # -- after the view ------------------------------------------------------------------------

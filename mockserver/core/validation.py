@@ -1,18 +1,16 @@
 """Request validation with openapi-core, before every view.
 
 The route already names the operation, so the validator skips openapi-core's path finding and
-goes straight to the operation's parameters and body. openapi-core rebuilds casters, validators
-and format checkers on every call (about 2 ms for a handful of parameters); validation is a pure
-function of the request's declared inputs, so each operation keeps a bounded cache of outcomes
-keyed by exactly those inputs. A repeated request costs a dictionary look-up; a new one is
-validated in full. Nothing is skipped: undeclared inputs are not part of the key because
-openapi-core ignores them too.
+goes straight to the operation's parameters and body. openapi-core would rebuild casters,
+validators and format checkers on every call; it is handed factories that build each schema's
+once (`_BuiltOnce`). Validation is a pure function of the request's declared inputs, so each
+operation also keeps a bounded memo of outcomes keyed by exactly those inputs (core.memo). A
+repeated request costs a dictionary look-up; a new one is validated in full. Nothing is skipped:
+undeclared inputs are not part of the key because openapi-core ignores them too.
 """
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -27,6 +25,7 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from .memo import Memo
 from .spec import Operation
 
 
@@ -64,8 +63,7 @@ class OperationValidator:
         self._header_names = tuple(p["name"] for p in resolved if p.get("in") == "header")
         self._cookie_names = tuple(p["name"] for p in resolved if p.get("in") == "cookie")
         self._has_body = "requestBody" in op.spec
-        self._cache: OrderedDict[tuple, Valid | Invalid] = OrderedDict()
-        self._lock = threading.Lock()
+        self._outcomes = Memo(self.CACHE_SIZE)
 
     def validate(self, query: ImmutableMultiDict, headers: Mapping[str, str],
                  cookies: Mapping[str, str], path: Mapping[str, str],
@@ -75,19 +73,9 @@ class OperationValidator:
         c = tuple((n, cookies.get(n)) for n in self._cookie_names if n in cookies)
         key = (q, h, c, tuple(sorted(path.items())),
                (content_type, body) if self._has_body else None)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
-        outcome = self._validate(ImmutableMultiDict([(n, v) for n, vs in q for v in vs]),
-                                 Headers(list(h)), ImmutableMultiDict(list(c)), dict(path),
-                                 content_type, body)
-        with self._lock:
-            self._cache[key] = outcome
-            if len(self._cache) > self.CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return outcome
+        return self._outcomes.get(key, lambda: self._validate(
+            ImmutableMultiDict([(n, v) for n, vs in q for v in vs]), Headers(list(h)),
+            ImmutableMultiDict(list(c)), dict(path), content_type, body))
 
     def _validate(self, query, headers, cookies, path, content_type, body) -> Valid | Invalid:
         parameters = RequestParameters(query=query, header=headers, cookie=cookies, path=path)

@@ -59,6 +59,10 @@ def _all(ctx, collection: str) -> list[dict]:
     return ctx.store.all(V, ctx.tenant, collection)
 
 
+def _by_id(ctx, collection: str, key: str) -> list[dict]:
+    return sorted(_all(ctx, collection), key=itemgetter(key))
+
+
 def _tz(ctx):
     return models.zone(ctx)
 
@@ -202,7 +206,8 @@ def list_cases(ctx):
     """§4.3. Trash and spam only through their filters; merged cases with show_merged_cases."""
     # The same list asked again over unchanged data is the same bytes (core.memo); another
     # page of it reuses the filtered, sorted cases.
-    return remembered(ctx, "case_pages", _CASE_LIST_READS, (_caller(ctx), _filters_given(True)),
+    page = (_caller(ctx), _filters_given(), ctx.query["page"], ctx.query["limit"])
+    return remembered(ctx, "case_pages", _CASE_LIST_READS, page,
                       lambda: encode_json(_case_page(ctx)), size=64)
 
 
@@ -226,9 +231,9 @@ def _caller(ctx) -> tuple:
     return attrs["staff_id"], attrs["access"], tuple(attrs["groups"])
 
 
-def _filters_given(with_page: bool = False) -> tuple:
-    return tuple((k, v) for k, v in request.args.items(multi=True)
-                 if with_page or k not in ("page", "limit"))
+def _filters_given() -> tuple:
+    """The query as sent, but for paging (filters are also read raw: custom_fields[cf_N])."""
+    return tuple((k, v) for k, v in request.args.items(multi=True) if k not in ("page", "limit"))
 
 
 def _matching_cases(ctx, q) -> list[dict]:
@@ -964,8 +969,7 @@ def _staff_email_free(ctx, staff_id: int, email: str) -> None:
 
 def list_staff(ctx):
     tz = _tz(ctx)
-    rows = sorted(_all(ctx, "staff"), key=lambda s: s["staff_id"])
-    return _page(ctx, [staff_out(s, tz) for s in rows], "staff")
+    return _page(ctx, [staff_out(s, tz) for s in _by_id(ctx, "staff", "staff_id")], "staff")
 
 
 def get_staff(ctx):
@@ -1033,14 +1037,12 @@ def enable_staff(ctx):
 
 
 def list_staff_roles(ctx):
-    rows = sorted(_all(ctx, "staff_roles"), key=lambda r: r["role_id"])
-    return _page(ctx, [{"role_id": r["role_id"], "role": r["role"]} for r in rows], "staff_roles")
+    return _lookup(ctx, "staff_roles", "role_id", "staff_roles", ("role_id", "role"))
 
 
 def list_staff_statuses(ctx):
-    rows = sorted(_all(ctx, "staff_statuses"), key=lambda r: r["status_id"])
-    return _page(ctx, [{"status_id": r["status_id"], "status": r["status"],
-                        "active": r["active"]} for r in rows], "staff_statuses")
+    return _lookup(ctx, "staff_statuses", "status_id", "staff_statuses",
+                   ("status_id", "status", "active"))
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -1064,8 +1066,7 @@ def create_group(ctx):
 
 def list_groups(ctx):
     tz = _tz(ctx)
-    rows = sorted(_all(ctx, "groups"), key=lambda g: g["group_id"])
-    return _page(ctx, [group_out(g, tz) for g in rows], "group")
+    return _page(ctx, [group_out(g, tz) for g in _by_id(ctx, "groups", "group_id")], "group")
 
 
 def get_group(ctx):
@@ -1261,8 +1262,7 @@ def create_label(ctx):
 
 
 def list_labels(ctx):
-    rows = sorted(_all(ctx, "labels"), key=lambda lab: lab["label_id"])
-    return _page(ctx, [label_out(lab) for lab in rows], "label")
+    return _page(ctx, [label_out(lab) for lab in _by_id(ctx, "labels", "label_id")], "label")
 
 
 def get_label(ctx):
@@ -1289,8 +1289,7 @@ def delete_label(ctx):
 
 # -- lookups --------------------------------------------------------------------------------
 def _lookup(ctx, collection: str, key: str, item_key: str, fields: tuple[str, ...]):
-    rows = sorted(_all(ctx, collection), key=lambda r: r[key])
-    return _page(ctx, [{f: r[f] for f in fields} for r in rows], item_key)
+    return _page(ctx, [{f: r[f] for f in fields} for r in _by_id(ctx, collection, key)], item_key)
 
 
 def list_custom_fields(ctx):
