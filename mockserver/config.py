@@ -41,11 +41,13 @@ class Settings:
     def __post_init__(self):
         if self.rate_limits not in ("documented", "off"):
             raise ValueError("rate limits must be 'documented' or 'off'")
-        if self.workers != 1:
+        if self.workers < 1:
+            raise ValueError("--workers must be 1 or more")
+        if self.workers != 1 and self.store.split(":", 1)[0] in ("memory", ""):
             raise ValueError(
                 "the in-memory store lives in one process: several workers would each hold their "
                 "own data, and a client would see records appear and vanish. Run one worker and "
-                "raise --threads instead.")
+                "raise --threads, or give a shared store (--store redis://host:port/db).")
 
 
 def _coerce(name: str, value: Any) -> Any:

@@ -32,6 +32,16 @@ def _render(err: SandboxError):
 
 
 @blueprint.before_request
+def _begin():
+    _runtime().backend.begin()
+
+
+@blueprint.teardown_request
+def _end(_exc):
+    _runtime().backend.end()
+
+
+@blueprint.before_request
 def _check_token():
     token = _runtime().settings.control_token
     if not token:
@@ -96,7 +106,7 @@ def credentials():
 @blueprint.post("/credentials/<vendor>/<ident>/rotate")
 def rotate(vendor: str, ident: str):
     vr = _vendor(vendor)
-    return jsonify(vr.vendor.rotate_credential(_runtime(), ident))
+    return jsonify(_runtime().transact(lambda: vr.vendor.rotate_credential(_runtime(), ident)))
 
 
 # -- reset, clock -------------------------------------------------------------------------------
@@ -269,16 +279,18 @@ def state_get(vendor, tenant, collection, ident):
 def state_add(vendor, tenant, collection):
     vendor_obj, schema_cls = _collection(vendor, tenant, collection)
     body = _body()
-    store = _runtime().store
     id_field = record_id_field(schema_cls)
-    with store.atomic():
-        if id_field not in body:
-            body = {**body, id_field: _mint_id(vendor_obj, tenant, collection)}
-        record = _load_record(schema_cls, body)
+
+    def add():
+        store = _runtime().store
+        given = body if id_field in body else {
+            **body, id_field: _mint_id(vendor_obj, tenant, collection)}
+        record = _load_record(schema_cls, given)
         if store.get(vendor, tenant, collection, record[id_field]) is not None:
             _fail(409, "duplicate_id", f"{collection} already has a record {record[id_field]!r}")
         store.put(vendor, tenant, collection, record[id_field], record)
-    return jsonify(record), 201
+        return record
+    return jsonify(_runtime().transact(add)), 201
 
 
 def _mint_id(vendor_obj: Vendor, tenant: str, collection: str):
@@ -292,21 +304,25 @@ def _mint_id(vendor_obj: Vendor, tenant: str, collection: str):
 def state_replace(vendor, tenant, collection, ident):
     _, schema_cls = _collection(vendor, tenant, collection)
     body = _body()
-    store = _runtime().store
-    with store.atomic():
+
+    def replace():
+        store = _runtime().store
         existing = store.get(vendor, tenant, collection, ident)
         if existing is None:
             _fail(404, "unknown_record", f"no record {ident!r} in {collection}")
         id_field = record_id_field(schema_cls)
-        body = {**body, id_field: existing[id_field]}
-        record = _load_record(schema_cls, body)
+        record = _load_record(schema_cls, {**body, id_field: existing[id_field]})
         store.put(vendor, tenant, collection, ident, record)
-    return jsonify(record)
+        return record
+    return jsonify(_runtime().transact(replace))
 
 
 @blueprint.delete("/state/<vendor>/<tenant>/<collection>/<ident>")
 def state_delete(vendor, tenant, collection, ident):
     _collection(vendor, tenant, collection)
-    if not _runtime().store.delete(vendor, tenant, collection, ident):
-        _fail(404, "unknown_record", f"no record {ident!r} in {collection}")
+
+    def remove():
+        if not _runtime().store.delete(vendor, tenant, collection, ident):
+            _fail(404, "unknown_record", f"no record {ident!r} in {collection}")
+    _runtime().transact(remove)
     return Response(status=204)

@@ -1,9 +1,17 @@
-"""The running sandbox's state: settings, clock, store, randomness, limiter, journal, faults and
-the loaded vendors. One per app; the control API and the pipeline reach everything through it."""
+"""The running sandbox: settings, the loaded vendors, and the views onto the store (clock,
+limiter, journal, faults) that the control API and the pipeline reach everything through.
+
+The store is the only stateful thing: this object holds no state of its own but process-local
+caches derived from versioned store data. So several processes on one shared store are one
+sandbox, and `runtime.store` is the current request's unit of work while one is open.
+"""
 from __future__ import annotations
 
-import threading
+import hashlib
+import json
 import time
+from importlib import metadata
+from typing import Callable, TypeVar
 
 from .config import Settings
 from .core.clock import Clock
@@ -12,12 +20,19 @@ from .core.journal import Journal
 from .core.ratelimit import RateLimiter
 from .core.rng import Randomness
 from .core.seeding import load_seed_document, seed_vendor
-from .core.store import open_store
+from .core.store import Conflict, Store, open_store
+from .core import unit_of_work
+from .core.unit_of_work import UnitOfWork
 from .registry import (RegistryError, VendorRuntime, VendorSource, available_vendors, data_dir,
                        load_vendor)
 
+T = TypeVar("T")
+SEED = "seed"  # the state document naming the seed the store holds
+
 
 class Runtime:
+    COMMIT_ATTEMPTS = 8
+
     def __init__(self, settings: Settings, sources: dict[str, VendorSource] | None = None):
         self.settings = settings
         sources = sources or {}
@@ -28,42 +43,82 @@ class Runtime:
             raise RegistryError(f"unknown vendor(s) {unknown}; available: {known}")
         self.vendors: dict[str, VendorRuntime] = {n: load_vendor(n, sources.get(n))
                                                   for n in names}
-        self.clock = Clock(settings.freeze_time)
-        self.store = open_store(settings.store)
-        self.limiter = RateLimiter(self.clock, settings.rate_limits)
-        self.journal = Journal(settings.journal_size)
-        self.faults = FaultInjector()
-        self.seed = settings.seed
+        self.backend: Store = open_store(settings.store)
+        if hasattr(self.backend, "ping"):
+            self.backend.ping()
+        self.clock = Clock(self.backend, settings.freeze_time)
+        self.limiter = RateLimiter(self.backend, self.clock, settings.rate_limits)
+        self.journal = Journal(self.backend, settings.journal_size)
+        self.faults = FaultInjector(self.backend)
         self.root_vendor = names[0] if len(settings.vendors) == 1 else None
         self._seed_docs = {n: sources[n].seed if n in sources else
                            load_seed_document(data_dir("seed_data") / f"{n}.yaml") for n in names}
-        self._lock = threading.Lock()
         self.caches: dict[str, dict] = {}  # vendor-owned derived caches, dropped on reset
-        self._seeded_with: int | None = None
-        self._reseed(self.seed)
+        self.seeded_here = self.backend.claim(self._fingerprint(),
+                                              lambda: self._fresh(settings.seed))
 
     # state -------------------------------------------------------------------------------
+    @property
+    def store(self):
+        """The open unit of work of the current request, else the backend itself."""
+        return unit_of_work.current() or self.backend
+
+    @property
+    def seed(self) -> int:
+        held = self.backend.state(SEED)
+        return int(held) if held is not None else self.settings.seed
+
+    def _fingerprint(self) -> str:
+        """What a shared store must hold for this process to join it rather than seed it."""
+        try:
+            version = metadata.version("vendor-api-sandbox")
+        except metadata.PackageNotFoundError:
+            version = "source"
+        described = {"seed": self.settings.seed, "version": version,
+                     "vendors": {n: {"seed": self._seed_docs[n],
+                                     "spec": vr.document.get("info", {}).get("version")}
+                                 for n, vr in sorted(self.vendors.items())}}
+        return hashlib.sha256(json.dumps(described, sort_keys=True, default=str)
+                              .encode()).hexdigest()
+
+    def _fresh(self, seed: int) -> None:
+        """Every piece of shared state as a fresh start leaves it, seeded with `seed`."""
+        self.backend.clear_shared()
+        self.clock.reset()
+        self._reseed(seed)
+
     def _reseed(self, seed: int) -> None:
         anchor = self.clock.now()
         for name, vr in self.vendors.items():
-            seed_vendor(self.store, vr.vendor, self._seed_docs[name], seed, anchor)
-        self._seeded_with = seed
+            seed_vendor(self.backend, vr.vendor, self._seed_docs[name], seed, anchor)
+        self.backend.update_state(SEED, lambda _: seed)
 
     def reset(self, seed: int | None = None) -> float:
         """Back to the freshly seeded state; returns the milliseconds it took."""
         started = time.perf_counter()
-        with self._lock:
-            self.clock.reset()
-            if seed is not None and seed != self._seeded_with:
-                self.seed = seed
-                self._reseed(seed)
-            else:
-                self.store.revert()
-            self.limiter.reset()
-            self.journal.clear()
-            self.faults.clear()
-            self.caches.clear()
+        current = self.seed
+        self.backend.clear_shared(keep=(SEED,))
+        self.clock.reset()
+        if seed is not None and seed != current:
+            self._reseed(seed)
+        else:
+            self.backend.revert()
+        self.caches.clear()
         return (time.perf_counter() - started) * 1000
+
+    def transact(self, work: Callable[[], T], *, request_id: str | None = None) -> T:
+        """`work()` inside one unit of work, committed when it returns; anything it raises drops
+        every write. When another request changed what it read, it runs again on fresh data."""
+        for _ in range(self.COMMIT_ATTEMPTS):
+            with UnitOfWork(self.backend, time=self.clock.timestamp(),
+                            request_id=request_id) as uow:
+                result = work()
+                try:
+                    uow.commit()
+                    return result
+                except Conflict:
+                    self.backend.begin()
+        raise Conflict("the request kept meeting concurrent changes")
 
     def cache(self, vendor: str) -> dict:
         return self.caches.setdefault(vendor, {})

@@ -1,4 +1,5 @@
-"""Running the app under gunicorn: one process (the store is in memory), several threads."""
+"""Running the app under gunicorn: threads in one worker process, or several workers when the
+store is shared (Redis). The app is built once in the master and forked into the workers."""
 from __future__ import annotations
 
 import gc
@@ -51,7 +52,7 @@ def serve(settings: Settings) -> int:
     print(banner(settings, app), file=sys.stderr, flush=True)
     _Gunicorn(app, {
         "bind": f"{settings.host}:{settings.port}",
-        "workers": 1,
+        "workers": settings.workers,
         "worker_class": "gthread",
         "threads": settings.threads,
         "loglevel": settings.log_level,

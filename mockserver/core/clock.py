@@ -5,7 +5,6 @@ so a test moves time instead of sleeping.
 """
 from __future__ import annotations
 
-import threading
 import time
 from datetime import datetime, timezone
 
@@ -24,54 +23,70 @@ def iso_z(moment: datetime) -> str:
 
 
 class Clock:
-    def __init__(self, frozen_at: datetime | None = None, wall=time.time):
+    """The clock's state (an offset from real time, or the instant it is frozen at) is a state
+    document of the store, so every process of a shared sandbox reads the same time, and a
+    move made through one is seen through all."""
+
+    STATE = "clock"
+
+    def __init__(self, store, frozen_at: datetime | None = None, wall=time.time):
+        self._store = store
         self._wall = wall
-        self._lock = threading.Lock()
-        self._initial = frozen_at
-        self._offset = 0.0
-        self._frozen_at: float | None = None
-        self.reset()
+        self._initial = {"offset": 0.0,
+                         "frozen_at": frozen_at.timestamp() if frozen_at else None}
+
+    def _doc(self) -> dict:
+        return self._store.state(self.STATE) or self._initial
 
     def reset(self) -> None:
         """Back to the start-up state: real time, or frozen at the configured instant."""
-        with self._lock:
-            self._offset = 0.0
-            self._frozen_at = self._initial.timestamp() if self._initial else None
+        self._store.update_state(self.STATE, lambda _: dict(self._initial))
 
     def timestamp(self) -> float:
-        frozen = self._frozen_at
-        return frozen if frozen is not None else self._wall() + self._offset
+        doc = self._doc()
+        frozen = doc.get("frozen_at")
+        return frozen if frozen is not None else self._wall() + doc.get("offset", 0.0)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.timestamp(), tz=timezone.utc)
 
     @property
     def frozen(self) -> bool:
-        return self._frozen_at is not None
+        return self._doc().get("frozen_at") is not None
+
+    def _change(self, change) -> None:
+        self._store.update_state(self.STATE, lambda doc: change(dict(doc or self._initial)))
 
     def advance(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError("the clock only moves forward; use 'now' to set it")
-        with self._lock:
-            if self._frozen_at is not None:
-                self._frozen_at += seconds
+
+        def move(doc):
+            if doc.get("frozen_at") is not None:
+                doc["frozen_at"] += seconds
             else:
-                self._offset += seconds
+                doc["offset"] = doc.get("offset", 0.0) + seconds
+            return doc
+        self._change(move)
 
     def set(self, moment: datetime) -> None:
-        with self._lock:
-            if self._frozen_at is not None:
-                self._frozen_at = moment.timestamp()
+        def place(doc):
+            if doc.get("frozen_at") is not None:
+                doc["frozen_at"] = moment.timestamp()
             else:
-                self._offset = moment.timestamp() - self._wall()
+                doc["offset"] = moment.timestamp() - self._wall()
+            return doc
+        self._change(place)
 
     def freeze(self, frozen: bool) -> None:
-        with self._lock:
-            if frozen and self._frozen_at is None:
-                self._frozen_at = self._wall() + self._offset
-            elif not frozen and self._frozen_at is not None:
-                self._offset = self._frozen_at - self._wall()
-                self._frozen_at = None
+        def toggle(doc):
+            if frozen and doc.get("frozen_at") is None:
+                doc["frozen_at"] = self._wall() + doc.get("offset", 0.0)
+            elif not frozen and doc.get("frozen_at") is not None:
+                doc["offset"] = doc["frozen_at"] - self._wall()
+                doc["frozen_at"] = None
+            return doc
+        self._change(toggle)
 
     def state(self) -> dict:
         return {"now": iso_z(self.now()), "frozen": self.frozen}

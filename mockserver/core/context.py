@@ -25,6 +25,7 @@ class RequestContext:
     rate: "Decision | None" = None
     fault: int | None = None  # the injected fault rule that answered, if any
     uploads: Any = None  # uploaded files of a multipart request, by bracketed name
+    seq: int = 0  # the request's number, from the store's request counter
 
     @property
     def tenant(self) -> str:
@@ -32,6 +33,7 @@ class RequestContext:
 
     @property
     def store(self):
+        """The request's unit of work while the view runs; the backend before it."""
         return self.runtime.store
 
     @property

@@ -1,9 +1,12 @@
 """Injected faults: a status or a latency for requests matching a vendor, a method and a path glob,
-for the next N matching requests or until cleared."""
+for the next N matching requests or until cleared.
+
+The rules are a state document of the store and each rule's use is a store counter, so a rule
+with `times: 3` answers exactly three requests however many processes share the store.
+"""
 from __future__ import annotations
 
 import fnmatch
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -26,10 +29,10 @@ class FaultRule:
 
 
 class FaultInjector:
-    def __init__(self, sleep=time.sleep):
-        self._rules: list[FaultRule] = []
-        self._lock = threading.Lock()
-        self._next = 1
+    STATE = "faults"
+
+    def __init__(self, store, sleep=time.sleep):
+        self._store = store
         self._sleep = sleep
 
     def add(self, *, vendor=None, method=None, path="*", status=None, latency_ms=None,
@@ -42,22 +45,23 @@ class FaultInjector:
             raise ValueError("'latency_ms' must be an integer from 0 to 60000")
         if times is not None and not (isinstance(times, int) and times >= 1):
             raise ValueError("'times' must be a positive integer (omit it for 'until cleared')")
-        with self._lock:
-            rule = FaultRule(self._next, vendor, method.upper() if method else None, path or "*",
-                             status, latency_ms, times)
-            self._next += 1
-            self._rules.append(rule)
-            return rule
+        rule = FaultRule(self._store.incr("fault_ids"), vendor, method.upper() if method else None,
+                         path or "*", status, latency_ms, times)
+        rule_doc = asdict(rule)
+        self._store.update_state(self.STATE, lambda rules: [*(rules or []), rule_doc])
+        return rule
+
+    def _rules(self) -> list[FaultRule]:
+        return [FaultRule(**r) for r in self._store.state(self.STATE) or ()]
 
     def take(self, vendor: str, method: str, *paths: str) -> FaultRule | None:
         """The first live rule matching the request, counted as used once."""
-        with self._lock:
-            for rule in self._rules:
-                if rule.matches(vendor, method, paths):
-                    rule.hits += 1
-                    if rule.times is not None and rule.hits >= rule.times:
-                        self._rules.remove(rule)
-                    return rule
+        for rule in self._rules():
+            if not rule.matches(vendor, method, paths):
+                continue
+            rule.hits = self._store.incr(f"fault:{rule.id}")
+            if rule.times is None or rule.hits <= rule.times:
+                return rule
         return None
 
     def delay(self, rule: FaultRule) -> None:
@@ -65,9 +69,14 @@ class FaultInjector:
             self._sleep(rule.latency_ms / 1000.0)
 
     def rules(self) -> list[dict]:
-        with self._lock:
-            return [asdict(r) for r in self._rules]
+        """The live rules (a rule used up is gone), each with its use count."""
+        hits = self._store.counters("fault:")
+        out = []
+        for rule in self._rules():
+            rule.hits = hits.get(f"fault:{rule.id}", 0)
+            if rule.times is None or rule.hits < rule.times:
+                out.append(asdict(rule))
+        return out
 
     def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
+        self._store.update_state(self.STATE, lambda _: [])

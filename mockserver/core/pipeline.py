@@ -1,15 +1,16 @@
 """THE ordered list of steps every vendor request goes through. Reading this file shows the
 whole lifecycle; nothing else decides the order.
 
-Before the view: (the route has named vendor and operation; the context carries a request id)
--> inject faults -> authenticate -> enforce the rate limit -> validate against the spec.
-The view reads validated parameters, calls the vendor's models, which use the store.
+Before the view: (the route has named vendor and operation) -> begin (the store's view for this
+request, and its id) -> inject faults -> authenticate -> enforce the rate limit -> validate
+against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
+the view returns, with the events the change raised; a refusal drops every write.
 After: rate-limit headers -> the vendor's common headers -> the journal.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
 """
 from __future__ import annotations
 
-import itertools
+import copy
 import json
 
 import logging
@@ -23,10 +24,10 @@ from .auth import read_credential
 from .context import RequestContext
 from .errors import SandboxError, render
 from .rendering import encode_json
+from .store import Conflict
 from .validation import Invalid
 
 log = logging.getLogger("mockserver")
-_ids = itertools.count(1)
 
 
 # -- before the view -----------------------------------------------------------------------
@@ -111,6 +112,7 @@ def add_vendor_headers(ctx: RequestContext, response: Response) -> None:
 
 def record_in_journal(ctx: RequestContext, response: Response) -> None:
     ctx.runtime.journal.record({
+        "seq": ctx.seq,
         "id": ctx.request_id,
         "time": ctx.clock.timestamp(),
         "method": request.method,
@@ -129,31 +131,61 @@ AFTER = (add_rate_limit_headers, add_vendor_headers, record_in_journal)
 
 
 # -- the run ---------------------------------------------------------------------------------
-def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Response:
-    ctx = RequestContext(f"req_{next(_ids)}", runtime, vendor_runtime.vendor, operation,
+def begin(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> RequestContext:
+    number = runtime.backend.begin()
+    ctx = RequestContext(f"req_{number}", runtime, vendor_runtime.vendor, operation,
                          dict(path_params), time.perf_counter())
+    ctx.seq = number
+    return ctx
+
+
+def run_view(ctx: RequestContext, view) -> Any:
+    """The view inside one unit of work; run again on fresh data when its commit meets a
+    concurrent change (each attempt starts from the validated body as it arrived)."""
+    body = ctx.body
+    attempts = iter(range(ctx.runtime.COMMIT_ATTEMPTS))
+
+    def attempt():
+        if next(attempts):
+            ctx.body = copy.deepcopy(body)
+        return view(ctx)
+    ctx.body = copy.deepcopy(body) if body is not None else None
+    return ctx.runtime.transact(attempt, request_id=ctx.request_id)
+
+
+def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Response:
+    ctx = begin(runtime, vendor_runtime, operation, path_params)
     try:
         for step in BEFORE:
             step(ctx)
-        response = to_response(vendor_runtime.views[operation.operation_id](ctx))
+        response = to_response(run_view(ctx, vendor_runtime.views[operation.operation_id]))
     except SandboxError as err:
         response = error_response(ctx.vendor, err)
+    except Conflict:
+        response = error_response(ctx.vendor, SandboxError(
+            503, "conflict", "the request met concurrent changes too often; try again",
+            headers={"Retry-After": "1"}))
     except Exception:  # a bug: still answered in the vendor's envelope, and logged
         log.exception("unhandled error in %s", operation.operation_id)
         response = error_response(ctx.vendor, SandboxError(500, "internal_error",
                                                            "internal sandbox error"))
-    for step in AFTER:
-        step(ctx, response)
+    try:
+        for step in AFTER:
+            step(ctx, response)
+    finally:
+        runtime.backend.end()
     return response
 
 
 def refuse_route(runtime, vendor_runtime, err: SandboxError) -> Response:
     """A request under a vendor prefix that matched no route (404) or no method (405)."""
-    ctx = RequestContext(f"req_{next(_ids)}", runtime, vendor_runtime.vendor, None, {},
-                         time.perf_counter())
+    ctx = begin(runtime, vendor_runtime, None, {})
     response = error_response(ctx.vendor, err)
-    for step in AFTER:
-        step(ctx, response)
+    try:
+        for step in AFTER:
+            step(ctx, response)
+    finally:
+        runtime.backend.end()
     return response
 
 

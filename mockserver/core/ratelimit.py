@@ -8,7 +8,6 @@ writes double); a request that does not fit in what is left is refused whole.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Mapping
@@ -65,29 +64,27 @@ class Decision:
 
 
 class RateLimiter:
-    """Counters for every (vendor, tenant, bucket), and each vendor's mode."""
+    """Counters for every (vendor, tenant, bucket) and each vendor's mode, all kept in the store,
+    so a limit holds for every process of a shared sandbox together."""
 
-    def __init__(self, clock: Clock, default_mode: str = "documented"):
+    MODES = "ratelimit_modes"
+
+    def __init__(self, store, clock: Clock, default_mode: str = "documented"):
+        self._store = store
         self._clock = clock
         self._default_mode = default_mode
-        self._modes: dict[str, dict] = {}
-        self._windows: dict[tuple[str, str, str], tuple[float, int]] = {}
-        self._lock = threading.Lock()
 
     # modes -------------------------------------------------------------------------------
     def set_mode(self, vendor: str, mode: dict) -> None:
-        with self._lock:
-            self._modes[vendor] = dict(mode)
-            for key in [k for k in self._windows if k[0] == vendor]:
-                del self._windows[key]
+        self._store.update_state(self.MODES, lambda modes: {**(modes or {}), vendor: dict(mode)})
+        self._store.clear_windows(f"rate:{vendor}")
 
     def mode(self, vendor: str) -> dict:
-        return self._modes.get(vendor, {"mode": self._default_mode})
+        return (self._store.state(self.MODES) or {}).get(vendor, {"mode": self._default_mode})
 
     def reset(self) -> None:
-        with self._lock:
-            self._windows.clear()
-            self._modes.clear()
+        self._store.update_state(self.MODES, lambda _: {})
+        self._store.clear_windows()
 
     # counting ----------------------------------------------------------------------------
     def hit(self, vendor: str, tenant: str, bucket: str, policy: RateLimitPolicy,
@@ -98,17 +95,9 @@ class RateLimiter:
             return None
         limit = int(mode["limit"]) if "limit" in mode else resolve_limit()
         window = int(mode.get("window", policy.window))
-        cost = policy.cost(method)
         now = self._clock.timestamp()
-        key = (vendor, tenant, bucket)
-        with self._lock:
-            started, used = self._windows.get(key, (now, 0))
-            if now >= started + window:
-                started, used = now, 0
-            allowed = used + cost <= limit
-            if allowed:
-                used += cost
-            self._windows[key] = (started, used)
+        started, used, allowed = self._store.window_hit(
+            f"rate:{vendor}", f"{tenant}/{bucket}", now, window, policy.cost(method), limit)
         reset_at = started + window
         return Decision(allowed, limit, max(0, limit - used), reset_at,
                         max(1, math.ceil(reset_at - now)), policy.headers)

@@ -1,27 +1,38 @@
-"""The store: every record of every vendor, addressed by (vendor, tenant, collection, id).
+"""The store: the only stateful thing of the sandbox.
 
-Records are plain JSON-able dicts. Code never keeps a record across requests and never mutates
-one it read: it builds a new dict and writes it back with `put`. That rule is what lets the
-in-memory backend share the seeded base between its live state and a reset (copy-on-write per
-collection), so a reset costs microseconds however large the seed is. A shared backend (Redis)
-can implement the same interface later with no vendor code changing.
+Two interfaces live here:
+
+- `Records`, what vendor code sees: records addressed by (vendor, tenant, collection, id), as
+  plain JSON-able dicts. A unit of work (core.unit_of_work) and a backend both offer it; during a
+  request `runtime.store` is the request's unit of work, so every read sees the request's own
+  writes and nothing is written until it commits.
+- `Store`, what a backend adds: commits of a whole unit of work (optimistic: the versions the
+  request read must still hold, else `Conflict` and the request runs again), the seeded base and
+  reset, and the shared state beside the records: small state documents (clock, rate-limit
+  modes, fault rules, seed), counters (request ids, fault hits), rate-limit windows, bounded
+  lists (journal, outbox) and key-value entries (caches whose lifetime a vendor documents).
+
+Code never keeps a record across requests and never mutates one it read with `peek`/`all`: it
+takes a private copy with `get`, changes it and `put`s it back. Backends: `memory://` (one
+process, the default; core.stores.memory) and `redis://` (several workers and hosts; core.stores.redis).
 """
 from __future__ import annotations
 
 import copy
-import itertools
-import re
-import threading
 from abc import ABC, abstractmethod
-from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import urlsplit
 
 Key = tuple[str, str, str]  # vendor, tenant, collection
-_TRAILING_DIGITS = re.compile(r"(\d+)$")
+Writes = Mapping[Key, Mapping[str, "dict | None"]]  # None: the record is deleted
 
 
-class Store(ABC):
-    name = "abstract"
+class Conflict(Exception):
+    """Another request changed a collection this one read, between its read and its commit."""
+
+
+class Records(ABC):
+    """Records of every vendor. Reads are read-only but for `get`'s private copy."""
 
     @abstractmethod
     def get(self, vendor: str, tenant: str, collection: str, record_id) -> dict | None:
@@ -36,9 +47,10 @@ class Store(ABC):
         """Every record of a collection in insertion order. Read-only: never mutate them."""
 
     @abstractmethod
-    def version(self, vendor: str, tenant: str, collection: str) -> int:
-        """A number that changes whenever the collection does (a write, a delete, a revert or
-        a reseed), so an answer computed from it can be kept until then."""
+    def version(self, vendor: str, tenant: str, collection: str) -> int | None:
+        """A number that changes whenever the collection does (a write, a delete, a revert or a
+        reseed), so an answer computed from it can be kept until then; None while the caller's
+        own unit of work has uncommitted changes to it (nothing to key a cache on)."""
 
     @abstractmethod
     def put(self, vendor: str, tenant: str, collection: str, record_id, record: dict) -> None: ...
@@ -54,128 +66,120 @@ class Store(ABC):
 
     @abstractmethod
     def next_id(self, vendor: str, tenant: str, collection: str) -> int:
-        """A fresh integer id for the collection: one more than the largest integer id seen."""
+        """A fresh integer id: one more than the largest integer id seen. Like a database
+        sequence it is not given back when a request is refused, so ids may skip."""
+
+
+class Store(Records):
+    """A backend: records plus commits, seeding and the shared state."""
+    name = "abstract"
+
+    # a request's view ------------------------------------------------------------------------
+    def begin(self) -> int:
+        """Start a request and answer its number (from the `request` counter). A shared backend
+        also loads what every request reads (state documents, collection versions) in the same
+        round trip."""
+        return self.incr("request")
+
+    def end(self) -> None:
+        """The request is over (its unit of work committed or dropped)."""
+
+    # records ---------------------------------------------------------------------------------
+    @abstractmethod
+    def records(self, vendor: str, tenant: str, collection: str) -> Mapping[str, dict]:
+        """A collection as id -> record in insertion order. Read-only."""
+
+    @abstractmethod
+    def commit(self, reads: Mapping[Key, int], writes: Writes, events: list[dict]) -> None:
+        """Apply a unit of work's writes and append its events to the outbox, all or nothing;
+        `Conflict` if a collection in `reads` is no longer at the version read."""
+
+    def put(self, vendor, tenant, collection, record_id, record):
+        self.commit({}, {(vendor, str(tenant), collection): {str(record_id): copy.deepcopy(record)}},
+                    [])
+
+    def delete(self, vendor, tenant, collection, record_id):
+        if self.peek(vendor, tenant, collection, record_id) is None:
+            return False
+        self.commit({}, {(vendor, str(tenant), collection): {str(record_id): None}}, [])
+        return True
 
     @abstractmethod
     def load_base(self, vendor: str, records: Iterable[tuple[str, str, object, dict]]) -> None:
-        """Replace a vendor's seeded base with (tenant, collection, id, record) rows."""
+        """Replace a vendor's seeded base with (tenant, collection, id, record) rows; the live
+        state of that vendor becomes the base."""
 
     @abstractmethod
     def revert(self) -> None:
-        """Back to the seeded base: every change since seeding is dropped."""
+        """Back to the seeded base: every change to records and ids since seeding is dropped."""
+
+    # shared state ----------------------------------------------------------------------------
+    @abstractmethod
+    def state(self, name: str) -> Any:
+        """A small JSON document every request may read (clock, modes, fault rules, seed)."""
 
     @abstractmethod
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        """Hold writers off while a request reads, checks and writes several records."""
+    def update_state(self, name: str, change: Callable[[Any], Any]) -> Any:
+        """Atomically replace a state document by `change(old)` (old is None when absent);
+        answers the new one. `change` may run more than once on a shared backend."""
 
+    @abstractmethod
+    def incr(self, counter: str, by: int = 1) -> int:
+        """Atomically add to a named counter and answer the new value."""
 
-class MemoryStore(Store):
-    name = "memory"
+    @abstractmethod
+    def counters(self, prefix: str) -> dict[str, int]:
+        """Every counter whose name starts with `prefix`."""
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._base: dict[Key, dict[str, dict]] = {}
-        self._live: dict[Key, dict[str, dict]] = {}
-        self._owned: set[Key] = set()  # collections whose live dict is no longer the base's
-        self._base_ids: dict[Key, int] = {}
-        self._ids: dict[Key, int] = {}
-        self._versions: dict[Key, int] = {}
-        self._changes = itertools.count(1)
+    @abstractmethod
+    def window_hit(self, group: str, key: str, now: float, window: float, cost: int,
+                   limit: int) -> tuple[float, int, bool]:
+        """A fixed rate-limit window: count `cost` if it fits under `limit`; answers (window
+        start, units used, allowed). A window opens at its first hit and lasts `window`."""
 
-    # reads -----------------------------------------------------------------------------
-    def get(self, vendor, tenant, collection, record_id):
-        record = self.peek(vendor, tenant, collection, record_id)
-        return copy.deepcopy(record) if record is not None else None
+    @abstractmethod
+    def clear_windows(self, group: str | None = None) -> None: ...
 
-    def peek(self, vendor, tenant, collection, record_id):
-        return self._live.get((vendor, str(tenant), collection), {}).get(str(record_id))
+    @abstractmethod
+    def append(self, name: str, item: dict, keep: int) -> None:
+        """Append to a bounded list, keeping the newest `keep` items."""
 
-    def all(self, vendor, tenant, collection):
-        return list(self._live.get((vendor, str(tenant), collection), {}).values())
+    @abstractmethod
+    def items(self, name: str, last: int | None = None) -> list[dict]:
+        """A bounded list (or its `last` items), oldest first."""
 
-    def version(self, vendor, tenant, collection):
-        return self._versions.get((vendor, str(tenant), collection), 0)
+    @abstractmethod
+    def clear_list(self, name: str) -> None: ...
 
-    def tenants(self, vendor):
-        seen: dict[str, None] = {}
-        for v, tenant, _ in list(self._live):
-            if v == vendor:
-                seen.setdefault(tenant)
-        return list(seen)
+    @abstractmethod
+    def kv_get(self, name: str) -> Any: ...
 
-    def collections(self, vendor, tenant):
-        return [c for v, t, c in list(self._live) if v == vendor and t == str(tenant)]
+    @abstractmethod
+    def kv_put(self, name: str, value: Any) -> None: ...
 
-    # writes ----------------------------------------------------------------------------
-    def _writable(self, key: Key) -> dict[str, dict]:
-        self._versions[key] = next(self._changes)
-        if key not in self._owned:
-            self._live[key] = dict(self._live.get(key, {}))
-            self._owned.add(key)
-        return self._live[key]
+    @abstractmethod
+    def clear_shared(self, keep: Iterable[str] = ()) -> None:
+        """Reset: drop every state document (but `keep`), counter, window, list and key-value
+        entry. The request counter survives, so request ids never repeat."""
 
-    def put(self, vendor, tenant, collection, record_id, record):
-        key = (vendor, str(tenant), collection)
-        with self._lock:
-            self._writable(key)[str(record_id)] = copy.deepcopy(record)
-            self._note_id(self._ids, key, record_id)
+    # joining a shared store ------------------------------------------------------------------
+    def claim(self, fingerprint: str, seed: Callable[[], None]) -> bool:
+        """Seed the store unless it already holds the state `fingerprint` names (then this process
+        joins it). Answers True when this process seeded it."""
+        seed()
+        return True
 
-    def delete(self, vendor, tenant, collection, record_id):
-        key = (vendor, str(tenant), collection)
-        with self._lock:
-            if str(record_id) not in self._live.get(key, {}):
-                return False
-            del self._writable(key)[str(record_id)]
-            return True
-
-    def next_id(self, vendor, tenant, collection):
-        key = (vendor, str(tenant), collection)
-        with self._lock:
-            self._ids[key] = self._ids.get(key, 0) + 1
-            return self._ids[key]
-
-    @staticmethod
-    def _note_id(ids: dict[Key, int], key: Key, record_id) -> None:
-        # "u12" and 12 both advance the counter, so minted ids never collide with seeded ones.
-        digits = _TRAILING_DIGITS.search(str(record_id))
-        if digits:
-            ids[key] = max(ids.get(key, 0), int(digits.group(1)))
-
-    # seeding and reset -----------------------------------------------------------------
-    def load_base(self, vendor, records):
-        with self._lock:
-            for key in [k for k in self._base if k[0] == vendor]:
-                del self._base[key]
-                self._base_ids.pop(key, None)
-                self._versions[key] = next(self._changes)
-            for tenant, collection, record_id, record in records:
-                key = (vendor, str(tenant), collection)
-                self._base.setdefault(key, {})[str(record_id)] = record
-                self._note_id(self._base_ids, key, record_id)
-                self._versions[key] = next(self._changes)
-            self._revert_locked()
-
-    def revert(self):
-        with self._lock:
-            self._revert_locked()
-
-    def _revert_locked(self) -> None:
-        # The live state shares the base's dicts until a collection is first written.
-        for key in self._owned:
-            self._versions[key] = next(self._changes)
-        self._live = dict(self._base)
-        self._owned = set()
-        self._ids = dict(self._base_ids)
-
-    @contextmanager
-    def atomic(self):
-        with self._lock:
-            yield
+    OUTBOX = "outbox"
+    OUTBOX_SIZE = 10_000
 
 
 def open_store(url: str) -> Store:
-    """The store a `--store URL` names. Only `memory://` exists today."""
-    if url in ("memory://", "memory", ""):
+    """The store a `--store URL` names: `memory://` or `redis://host:port/db[?namespace=NAME]`."""
+    scheme = urlsplit(url or "memory://").scheme or url
+    if scheme in ("memory", ""):
+        from .stores.memory import MemoryStore
         return MemoryStore()
-    raise ValueError(f"unsupported store URL {url!r}: only memory:// is available")
+    if scheme in ("redis", "rediss", "unix"):
+        from .stores.redis import RedisStore
+        return RedisStore(url)
+    raise ValueError(f"unsupported store URL {url!r}: use memory:// or redis://host:port/db")

@@ -4,7 +4,8 @@ The route already names the operation, so the validator skips openapi-core's pat
 goes straight to the operation's parameters and body. openapi-core would rebuild casters,
 validators and format checkers on every call; it is handed factories that build each schema's
 once (`_BuiltOnce`). Validation is a pure function of the request's declared inputs, so each
-operation also keeps a bounded memo of outcomes keyed by exactly those inputs (core.memo). A
+operation also keeps a bounded memo of outcomes keyed by exactly those inputs (core.memo), for
+requests without a body (a body is never kept: each distinct one would stay in memory). A
 repeated request costs a dictionary look-up; a new one is validated in full. Nothing is skipped:
 undeclared inputs are not part of the key because openapi-core ignores them too.
 """
@@ -71,11 +72,12 @@ class OperationValidator:
         q = tuple((n, tuple(query.getlist(n))) for n in self._query_names if n in query)
         h = tuple((n, headers.get(n)) for n in self._header_names if n in headers)
         c = tuple((n, cookies.get(n)) for n in self._cookie_names if n in cookies)
-        key = (q, h, c, tuple(sorted(path.items())),
-               (content_type, body) if self._has_body else None)
-        return self._outcomes.get(key, lambda: self._validate(
+        run = lambda: self._validate(  # noqa: E731
             ImmutableMultiDict([(n, v) for n, vs in q for v in vs]), Headers(list(h)),
-            ImmutableMultiDict(list(c)), dict(path), content_type, body))
+            ImmutableMultiDict(list(c)), dict(path), content_type, body)
+        if body:  # a body is never kept: each distinct one would stay in memory
+            return run()
+        return self._outcomes.get((q, h, c, tuple(sorted(path.items())), content_type), run)
 
     def _validate(self, query, headers, cookies, path, content_type, body) -> Valid | Invalid:
         parameters = RequestParameters(query=query, header=headers, cookie=cookies, path=path)

@@ -10,7 +10,8 @@ from mockserver.core.clock import Clock, parse_instant
 from mockserver.core.faults import FaultInjector
 from mockserver.core.journal import Journal
 from mockserver.core.ratelimit import HeaderStyle, RateLimiter, RateLimitPolicy
-from mockserver.core.store import MemoryStore, open_store
+from mockserver.core.store import open_store
+from mockserver.core.stores.memory import MemoryStore
 from werkzeug.datastructures import ImmutableMultiDict
 
 
@@ -24,7 +25,7 @@ class Wall:
 
 def test_clock_runs_with_real_time_plus_offset():
     wall = Wall()
-    clock = Clock(wall=wall)
+    clock = Clock(MemoryStore(), wall=wall)
     clock.advance(30)
     wall.t += 5
     assert clock.timestamp() == 1035
@@ -44,7 +45,7 @@ def test_clock_runs_with_real_time_plus_offset():
 
 def test_clock_frozen_start_and_reset():
     start = parse_instant("2026-01-01T00:00:00Z")
-    clock = Clock(start)
+    clock = Clock(MemoryStore(), start)
     clock.advance(10)
     assert clock.state() == {"now": "2026-01-01T00:00:10Z", "frozen": True}
     clock.reset()
@@ -115,11 +116,12 @@ def test_store_ids_with_prefixes_advance_the_counter():
 
 def test_store_unknown_url_is_refused():
     with pytest.raises(ValueError, match="memory://"):
-        open_store("redis://localhost")
+        open_store("mysql://localhost")
 
 
 def _limiter(wall):
-    return RateLimiter(Clock(wall=wall))
+    store = MemoryStore()
+    return RateLimiter(store, Clock(store, wall=wall))
 
 
 def test_ratelimit_fixed_window_from_first_hit():
@@ -176,7 +178,7 @@ def test_errors_render_template_with_extra():
 
 
 def test_faults_times_glob_and_validation():
-    faults = FaultInjector(sleep=lambda s: None)
+    faults = FaultInjector(MemoryStore(), sleep=lambda s: None)
     faults.add(vendor="v", method="get", path="/api/*", status=503, times=1)
     assert faults.take("v", "POST", "/api/x") is None
     assert faults.take("w", "GET", "/api/x") is None
@@ -189,9 +191,9 @@ def test_faults_times_glob_and_validation():
 
 
 def test_journal_is_bounded_and_filters():
-    journal = Journal(2)
-    for vendor in ("a", "b", "a"):
-        journal.record({"vendor": vendor, "time": 1781524800.0})
+    journal = Journal(MemoryStore(), 2)
+    for seq, vendor in enumerate(("a", "b", "a"), 1):
+        journal.record({"seq": seq, "vendor": vendor, "time": 1781524800.0})
     assert [e["seq"] for e in journal.entries()] == [2, 3]
     assert [e["seq"] for e in journal.entries("a")] == [3]
     assert journal.entries("a")[0]["time"] == "2026-06-15T12:00:00Z"  # written when read
@@ -217,6 +219,7 @@ def test_settings_precedence_and_refusals():
     assert (s.port, s.seed, s.vendors) == (9000, 5, ("a", "b"))
     with pytest.raises(ValueError, match="one worker"):
         Settings.load({"workers": 2}, environ={})
+    assert Settings.load({"workers": 2, "store": "redis://127.0.0.1:6379/0"}, environ={}).workers == 2
     with pytest.raises(ValueError):
         Settings.load({"rate_limits": "sometimes"}, environ={})
     assert Settings.load({"freeze_time": "2026-01-01T00:00:00Z"}, environ={}).freeze_time.year \

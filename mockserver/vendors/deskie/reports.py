@@ -97,15 +97,16 @@ def cached(ctx, compute):
     if not lifetimes:
         return compute()
     _, _, kind = resolve_range(ctx, 3)
-    key = (ctx.operation.operation_id, ctx.tenant,
-           tuple(sorted((k, repr(v)) for k, v in ctx.query.items())))
-    cache = ctx.runtime.cache(V)
+    # A behaviour of the service, not a derived cache: kept in the store (so every process of a
+    # shared sandbox answers the same figures) and emptied by a reset.
+    key = "/".join([V, "report", ctx.operation.operation_id, ctx.tenant,
+                    *(f"{k}={v!r}" for k, v in sorted(ctx.query.items()))])
     now = ctx.clock.timestamp()
-    hit = cache.get(key)
+    hit = ctx.runtime.backend.kv_get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
     body = compute()
-    cache[key] = (now + lifetimes[kind], body)
+    ctx.runtime.backend.kv_put(key, [now + lifetimes[kind], body])
     return body
 
 

@@ -1,0 +1,1 @@
+"""Store backends: memory (one process) and redis (shared)."""

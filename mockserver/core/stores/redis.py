@@ -1,0 +1,518 @@
+"""The Redis backend: every piece of state in one Redis, so several workers and several hosts
+pointed at it behave as one sandbox.
+
+Layout, under a namespace prefix P (`?namespace=` in the URL, default `mockserver`), with a
+collection key K = vendor, tenant and collection joined by the unit separator:
+
+- `P:d:K` hash id -> record JSON; `P:o:K` zset id -> insertion sequence (list order);
+  `P:c:K` zset id -> version of its last change (what a process that holds an older copy must
+  fetch); `P:b:d:K` / `P:b:o:K` the seeded base, copied back on reset.
+- `P:vers` hash K -> "version generation". Versions come from one counter and never repeat;
+  the generation changes when a collection is reverted or reseeded (copy it again, whole).
+- `P:ids` / `P:b:ids` id sequences; `P:dirty` collections written since the last reset.
+- `P:state` hash of small JSON documents every request reads; `P:ctr` counters; `P:win:G`
+  rate-limit windows; `P:l:NAME` bounded lists (journal, outbox); `P:kv` key-value entries.
+
+A request starts with one round trip (`begin`: every collection version and state document);
+its reads then come from a process-local copy of each collection, kept in step by version and
+fetched again (only the records changed since) when another process wrote. A commit is one
+Lua script: it checks that every collection the unit of work read is still at the version read
+(else `Conflict`, and the pipeline runs the request again), applies the writes, bumps the
+versions and appends the events to the outbox, atomically. Tenants never wait on each other:
+there is no lock, and a commit conflicts only with a commit that changed what it read.
+"""
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+import orjson
+import redis
+
+from ..store import Conflict, Key, Store
+
+SEP = "\x1f"
+
+_LOAD = """
+local p, k, have_ver, have_gen = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local cur = redis.call('HGET', p..':vers', k)
+if not cur then return {'0', '0', 'full'} end
+local ver, gen = string.match(cur, '^(%d+) (%d+)$')
+if ver == have_ver and gen == have_gen then return {ver, gen, 'same'} end
+if gen ~= have_gen or have_ver == '' then
+  local ids = redis.call('ZRANGE', p..':o:'..k, 0, -1)
+  local out = {ver, gen, 'full'}
+  for first = 1, #ids, 1000 do
+    local chunk = {}
+    for j = first, math.min(first + 999, #ids) do chunk[#chunk + 1] = ids[j] end
+    local vals = redis.call('HMGET', p..':d:'..k, unpack(chunk))
+    for j = 1, #chunk do out[#out + 1] = chunk[j]; out[#out + 1] = vals[j] or '' end
+  end
+  return out
+end
+local ids = redis.call('ZRANGEBYSCORE', p..':c:'..k, '('..have_ver, '+inf')
+local out = {ver, gen, 'delta'}
+for j = 1, #ids do
+  out[#out + 1] = ids[j]
+  out[#out + 1] = redis.call('HGET', p..':d:'..k, ids[j]) or ''
+  out[#out + 1] = redis.call('ZSCORE', p..':o:'..k, ids[j]) or '0'
+end
+return out
+"""
+
+_COMMIT = """
+local p = ARGV[1]
+local i = 2
+local nreads = tonumber(ARGV[i]); i = i + 1
+for _ = 1, nreads do
+  local k, want = ARGV[i], ARGV[i + 1]; i = i + 2
+  local cur = redis.call('HGET', p..':vers', k)
+  local ver = cur and string.match(cur, '^(%d+)') or '0'
+  if ver ~= want then return {'conflict', k} end
+end
+local out = {'ok'}
+local nkeys = tonumber(ARGV[i]); i = i + 1
+for _ = 1, nkeys do
+  local k, n = ARGV[i], tonumber(ARGV[i + 1]); i = i + 2
+  local cur = redis.call('HGET', p..':vers', k)
+  local oldver, gen = '0', '0'
+  if cur then oldver, gen = string.match(cur, '^(%d+) (%d+)$') end
+  local ver = redis.call('HINCRBY', p..':ctr', '#ver', 1)
+  for _ = 1, n do
+    local id, rec = ARGV[i], ARGV[i + 1]; i = i + 2
+    if rec == '' then
+      redis.call('HDEL', p..':d:'..k, id)
+      redis.call('ZREM', p..':o:'..k, id)
+    else
+      if redis.call('HSET', p..':d:'..k, id, rec) == 1 then
+        redis.call('ZADD', p..':o:'..k, redis.call('HINCRBY', p..':ctr', '#seq', 1), id)
+      end
+      local digits = string.match(id, '(%d+)$')
+      if digits and #digits <= 15 then
+        local have = tonumber(redis.call('HGET', p..':ids', k) or '0')
+        if tonumber(digits) > have then redis.call('HSET', p..':ids', k, digits) end
+      end
+    end
+    redis.call('ZADD', p..':c:'..k, ver, id)
+  end
+  redis.call('HSET', p..':vers', k, ver..' '..gen)
+  redis.call('SADD', p..':dirty', k)
+  out[#out + 1] = k; out[#out + 1] = oldver; out[#out + 1] = tostring(ver); out[#out + 1] = gen
+end
+local nev = tonumber(ARGV[i]); i = i + 1
+for _ = 1, nev do redis.call('RPUSH', p..':l:outbox', ARGV[i]); i = i + 1 end
+if nev > 0 then
+  redis.call('LTRIM', p..':l:outbox', -tonumber(ARGV[i]), -1)
+  redis.call('SADD', p..':lists', 'outbox')
+end
+return out
+"""
+
+_REVERT = """
+local p = ARGV[1]
+local dirty = redis.call('SMEMBERS', p..':dirty')
+for _, k in ipairs(dirty) do
+  redis.call('DEL', p..':d:'..k, p..':o:'..k, p..':c:'..k)
+  local ver = redis.call('HINCRBY', p..':ctr', '#ver', 1)
+  local gen = redis.call('HINCRBY', p..':ctr', '#gen', 1)
+  if redis.call('EXISTS', p..':b:o:'..k) == 1 then
+    redis.call('COPY', p..':b:d:'..k, p..':d:'..k)
+    redis.call('COPY', p..':b:o:'..k, p..':o:'..k)
+    redis.call('HSET', p..':vers', k, ver..' '..gen)
+  else
+    redis.call('HDEL', p..':vers', k)
+  end
+end
+redis.call('DEL', p..':dirty')
+redis.call('DEL', p..':ids')
+if redis.call('EXISTS', p..':b:ids') == 1 then redis.call('COPY', p..':b:ids', p..':ids') end
+return #dirty
+"""
+
+_WINDOW = """
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+local now, window, cost, limit = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local started, used = now, 0
+if v then
+  local s, u = string.match(v, '^(%S+) (%d+)$')
+  started, used = tonumber(s), tonumber(u)
+  if now >= started + window then started, used = now, 0 end
+end
+local allowed = 0
+if used + cost <= limit then used = used + cost; allowed = 1 end
+local text = string.format('%.6f', started)
+redis.call('HSET', KEYS[1], ARGV[1], text..' '..used)
+return {text, used, allowed}
+"""
+
+_CLEAR_SHARED = """
+local p = ARGV[1]
+local keep = {}
+for j = 2, #ARGV do keep[ARGV[j]] = true end
+for _, name in ipairs(redis.call('HKEYS', p..':state')) do
+  if not keep[name] then redis.call('HDEL', p..':state', name) end
+end
+for _, name in ipairs(redis.call('HKEYS', p..':ctr')) do
+  if name ~= 'request' and string.sub(name, 1, 1) ~= '#' then redis.call('HDEL', p..':ctr', name) end
+end
+for _, g in ipairs(redis.call('SMEMBERS', p..':wins')) do redis.call('DEL', p..':win:'..g) end
+for _, l in ipairs(redis.call('SMEMBERS', p..':lists')) do redis.call('DEL', p..':l:'..l) end
+redis.call('DEL', p..':wins', p..':lists', p..':kv')
+return 1
+"""
+
+
+@dataclass
+class _Copy:
+    """This process's copy of one collection, at a version."""
+    ver: str
+    gen: str
+    records: dict[str, dict]
+    size: int
+
+
+def _key(vendor: str, tenant, collection: str) -> str:
+    return SEP.join((vendor, str(tenant), collection))
+
+
+def _split(k: str) -> Key:
+    vendor, tenant, collection = k.split(SEP)
+    return vendor, tenant, collection
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # integers beyond 64 bits
+        import json
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class RedisStore(Store):
+    name = "redis"
+    CACHE_ENTRIES = 4096
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        self.namespace = (query.pop("namespace", ["mockserver"]) or ["mockserver"])[0]
+        self._cache_bytes = int((query.pop("cache_mb", ["256"]) or ["256"])[0]) * 1024 * 1024
+        rest = "&".join(f"{k}={v[0]}" for k, v in query.items())
+        self.url = urlunsplit((parts.scheme, parts.netloc, parts.path, rest, ""))
+        self._r = redis.Redis.from_url(self.url, health_check_interval=30)
+        self._p = self.namespace
+        self._load = self._r.register_script(_LOAD)
+        self._commit = self._r.register_script(_COMMIT)
+        self._revert = self._r.register_script(_REVERT)
+        self._window = self._r.register_script(_WINDOW)
+        self._clear = self._r.register_script(_CLEAR_SHARED)
+        self._local = threading.local()
+        self._copies: OrderedDict[str, _Copy] = OrderedDict()
+        self._copies_size = 0
+        self._lock = threading.Lock()
+
+    def ping(self) -> None:
+        try:
+            self._r.ping()
+        except redis.RedisError as exc:
+            raise ValueError(f"cannot reach the Redis store at {self.url}: {exc}") from None
+
+    # a request's view ------------------------------------------------------------------------
+    def begin(self):
+        pipe = self._r.pipeline(transaction=False)
+        pipe.hgetall(f"{self._p}:vers")
+        pipe.hgetall(f"{self._p}:state")
+        pipe.hincrby(f"{self._p}:ctr", "request", 1)
+        vers, state, number = pipe.execute()
+        self._local.vers = {_text(k): _text(v) for k, v in vers.items()}
+        self._local.state = {_text(k): v for k, v in state.items()}
+        return int(number)
+
+    def end(self):
+        self._local.vers = None
+        self._local.state = None
+
+    def _versions(self) -> dict[str, str]:
+        vers = getattr(self._local, "vers", None)
+        if vers is None:
+            return {_text(k): _text(v) for k, v in self._r.hgetall(f"{self._p}:vers").items()}
+        return vers
+
+    def _version_text(self, k: str) -> str:
+        vers = getattr(self._local, "vers", None)
+        if vers is None:
+            raw = self._r.hget(f"{self._p}:vers", k)
+            return _text(raw) if raw is not None else "0 0"
+        return vers.get(k, "0 0")
+
+    # reads -----------------------------------------------------------------------------------
+    def _collection(self, k: str) -> dict[str, dict]:
+        ver, gen = self._version_text(k).split(" ")
+        with self._lock:
+            held = self._copies.get(k)
+            if held is not None and held.ver == ver and held.gen == gen:
+                self._copies.move_to_end(k)
+                return held.records
+        return self._refresh(k, held)
+
+    def _refresh(self, k: str, held: _Copy | None) -> dict[str, dict]:
+        reply = self._load(args=[self._p, k, held.ver if held else "", held.gen if held else ""])
+        ver, gen, how = _text(reply[0]), _text(reply[1]), _text(reply[2])
+        if how == "same" and held is not None:
+            return held.records
+        if how == "full":
+            records, size = {}, 0
+            for i in range(3, len(reply), 2):
+                raw = reply[i + 1]
+                if raw:
+                    records[_text(reply[i])] = orjson.loads(raw)
+                    size += len(raw)
+        else:  # only what changed since the copy's version
+            records, size = dict(held.records), held.size
+            added = []
+            for i in range(3, len(reply), 3):
+                record_id, raw, seq = _text(reply[i]), reply[i + 1], float(reply[i + 2])
+                if not raw:
+                    records.pop(record_id, None)
+                elif record_id in records:
+                    records[record_id] = orjson.loads(raw)
+                    size += len(raw)
+                else:
+                    added.append((seq, record_id, orjson.loads(raw)))
+                    size += len(raw)
+            for _, record_id, record in sorted(added, key=lambda a: a[0]):
+                records[record_id] = record
+        self._hold(k, _Copy(ver, gen, records, size))
+        vers = getattr(self._local, "vers", None)
+        if vers is not None:
+            vers[k] = f"{ver} {gen}"
+        return records
+
+    def _hold(self, k: str, held: _Copy) -> None:
+        with self._lock:
+            old = self._copies.pop(k, None)
+            if old is not None:
+                self._copies_size -= old.size
+            self._copies[k] = held
+            self._copies_size += held.size
+            while len(self._copies) > 1 and (len(self._copies) > self.CACHE_ENTRIES
+                                             or self._copies_size > self._cache_bytes):
+                _, gone = self._copies.popitem(last=False)
+                self._copies_size -= gone.size
+
+    def get(self, vendor, tenant, collection, record_id):
+        record = self.peek(vendor, tenant, collection, record_id)
+        return copy.deepcopy(record) if record is not None else None
+
+    def peek(self, vendor, tenant, collection, record_id):
+        return self._collection(_key(vendor, tenant, collection)).get(str(record_id))
+
+    def records(self, vendor, tenant, collection):
+        return self._collection(_key(vendor, tenant, collection))
+
+    def all(self, vendor, tenant, collection):
+        return list(self._collection(_key(vendor, tenant, collection)).values())
+
+    def version(self, vendor, tenant, collection):
+        return int(self._version_text(_key(vendor, tenant, collection)).split(" ")[0])
+
+    def tenants(self, vendor):
+        return list(dict.fromkeys(_split(k)[1] for k in sorted(self._versions())
+                                  if k.startswith(vendor + SEP)))
+
+    def collections(self, vendor, tenant):
+        prefix = _key(vendor, tenant, "")
+        return [_split(k)[2] for k in sorted(self._versions()) if k.startswith(prefix)]
+
+    def next_id(self, vendor, tenant, collection):
+        return int(self._r.hincrby(f"{self._p}:ids", _key(vendor, tenant, collection), 1))
+
+    # commits ---------------------------------------------------------------------------------
+    def commit(self, reads, writes, events):
+        args: list[Any] = [self._p, len(reads)]
+        for key, version in reads.items():
+            args += [_key(*key), str(version)]
+        args.append(len(writes))
+        encoded: dict[str, list[tuple[str, bytes]]] = {}
+        for key, changes in writes.items():
+            k = _key(*key)
+            rows = encoded[k] = [(str(i), _dumps(r) if r is not None else b"")
+                                 for i, r in changes.items()]
+            args += [k, len(rows)]
+            for record_id, raw in rows:
+                args += [record_id, raw]
+        args.append(len(events))
+        args += [_dumps(e) for e in events]
+        args.append(self.OUTBOX_SIZE)
+        reply = self._commit(args=args)
+        if _text(reply[0]) == "conflict":
+            raise Conflict(_split(_text(reply[1])))
+        vers = getattr(self._local, "vers", None)
+        for i in range(1, len(reply), 4):
+            k, old, new, gen = (_text(x) for x in reply[i:i + 4])
+            self._after_commit(k, old, new, gen, encoded[k], writes[_split(k)])
+            if vers is not None:
+                vers[k] = f"{new} {gen}"
+
+    def _after_commit(self, k, old, new, gen, rows, changes) -> None:
+        """Keep this process's copy in step with its own commit, when it was the copy the commit
+        was made on; otherwise the next read fetches what changed."""
+        with self._lock:
+            held = self._copies.get(k)
+        if held is None or held.ver != old or held.gen != gen:
+            return
+        records, size = dict(held.records), held.size
+        for record_id, raw in rows:
+            record = changes[record_id] if record_id in changes else None
+            if not raw:
+                records.pop(record_id, None)
+            else:
+                records[record_id] = orjson.loads(raw) if record is None else record
+                size += len(raw)
+        self._hold(k, _Copy(new, gen, records, size))
+
+    # seeding and reset -----------------------------------------------------------------------
+    def load_base(self, vendor, records):
+        p = self._p
+        grouped: dict[str, dict[str, bytes]] = {}
+        ids: dict[str, int] = {}
+        from .memory import trailing_number
+        for tenant, collection, record_id, record in records:
+            k = _key(vendor, tenant, collection)
+            grouped.setdefault(k, {})[str(record_id)] = _dumps(record)
+            number = trailing_number(record_id)
+            if number is not None and number > ids.get(k, 0):
+                ids[k] = number
+        old = [k for k in {*self._versions(), *map(_text, self._r.smembers(f"{p}:bkeys"))}
+               if k.startswith(vendor + SEP)]
+        pipe = self._r.pipeline(transaction=True)
+        for k in old:
+            pipe.delete(f"{p}:d:{k}", f"{p}:o:{k}", f"{p}:c:{k}", f"{p}:b:d:{k}", f"{p}:b:o:{k}")
+            pipe.hdel(f"{p}:vers", k)
+            pipe.hdel(f"{p}:ids", k)
+            pipe.hdel(f"{p}:b:ids", k)
+            pipe.srem(f"{p}:dirty", k)
+            pipe.srem(f"{p}:bkeys", k)
+        for k, rows in grouped.items():
+            for start in range(0, len(rows), 2000):
+                chunk = dict(list(rows.items())[start:start + 2000])
+                pipe.hset(f"{p}:b:d:{k}", mapping=chunk)
+                pipe.zadd(f"{p}:b:o:{k}", {rid: start + n for n, rid in enumerate(chunk)})
+            pipe.copy(f"{p}:b:d:{k}", f"{p}:d:{k}")
+            pipe.copy(f"{p}:b:o:{k}", f"{p}:o:{k}")
+            pipe.sadd(f"{p}:bkeys", k)
+        if ids:
+            pipe.hset(f"{p}:b:ids", mapping=ids)
+            pipe.hset(f"{p}:ids", mapping=ids)
+        pipe.execute()
+        gens = self._r.pipeline(transaction=True)
+        for k in grouped:
+            gens.hincrby(f"{p}:ctr", "#ver", 1)
+            gens.hincrby(f"{p}:ctr", "#gen", 1)
+        numbers = gens.execute()
+        self._r.hset(f"{p}:vers", mapping={
+            k: f"{numbers[2 * n]} {numbers[2 * n + 1]}" for n, k in enumerate(grouped)} or
+            {"": ""})
+        self._r.hdel(f"{p}:vers", "")
+        self.end()
+
+    def revert(self):
+        self._revert(args=[self._p])
+        self.end()
+
+    def claim(self, fingerprint, seed):
+        p, token = self._p, secrets.token_hex(8)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if _text(self._r.hget(f"{p}:meta", "fingerprint") or b"") == fingerprint:
+                return False
+            if self._r.set(f"{p}:seeding", token, nx=True, ex=120):
+                try:
+                    seed()
+                    self._r.hset(f"{p}:meta", "fingerprint", fingerprint)
+                finally:
+                    self._r.delete(f"{p}:seeding")
+                return True
+            time.sleep(0.05)  # another process is seeding this store; it takes about a second
+        raise ValueError(f"the Redis store {self.url} (namespace {self._p}) is still being "
+                         "seeded by another process after 120 s")
+
+    # shared state ----------------------------------------------------------------------------
+    def state(self, name):
+        held = getattr(self._local, "state", None)
+        raw = held.get(name) if held is not None else self._r.hget(f"{self._p}:state", name)
+        return orjson.loads(raw) if raw else None
+
+    def update_state(self, name, change):
+        key = f"{self._p}:state"
+        with self._r.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.hget(key, name)
+                    new = change(orjson.loads(raw) if raw else None)
+                    encoded = _dumps(new)
+                    pipe.multi()
+                    pipe.hset(key, name, encoded)
+                    pipe.execute()
+                    held = getattr(self._local, "state", None)
+                    if held is not None:
+                        held[name] = encoded
+                    return new
+                except redis.WatchError:
+                    continue
+
+    def incr(self, counter, by=1):
+        return int(self._r.hincrby(f"{self._p}:ctr", counter, by))
+
+    def counters(self, prefix):
+        return {_text(k): int(v) for k, v in self._r.hgetall(f"{self._p}:ctr").items()
+                if _text(k).startswith(prefix) and not _text(k).startswith("#")}
+
+    def window_hit(self, group, key, now, window, cost, limit):
+        pipe = self._r.pipeline(transaction=False)
+        pipe.sadd(f"{self._p}:wins", group)
+        self._window(keys=[f"{self._p}:win:{group}"], args=[key, repr(now), window, cost, limit],
+                     client=pipe)
+        started, used, allowed = pipe.execute()[1]
+        return float(started), int(used), bool(allowed)
+
+    def clear_windows(self, group=None):
+        groups = [group] if group else [_text(g) for g in self._r.smembers(f"{self._p}:wins")]
+        if groups:
+            self._r.delete(*[f"{self._p}:win:{g}" for g in groups])
+
+    def append(self, name, item, keep):
+        pipe = self._r.pipeline(transaction=False)
+        pipe.rpush(f"{self._p}:l:{name}", _dumps(item))
+        pipe.ltrim(f"{self._p}:l:{name}", -max(1, keep), -1)
+        pipe.sadd(f"{self._p}:lists", name)
+        pipe.execute()
+
+    def items(self, name, last=None):
+        start = -last if last else 0
+        return [orjson.loads(x) for x in self._r.lrange(f"{self._p}:l:{name}", start, -1)]
+
+    def clear_list(self, name):
+        self._r.delete(f"{self._p}:l:{name}")
+
+    def kv_get(self, name):
+        raw = self._r.hget(f"{self._p}:kv", name)
+        return orjson.loads(raw) if raw else None
+
+    def kv_put(self, name, value):
+        self._r.hset(f"{self._p}:kv", name, _dumps(value))
+
+    def clear_shared(self, keep=()):
+        self._clear(args=[self._p, *keep])
+        self.end()
