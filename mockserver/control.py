@@ -33,7 +33,7 @@ def _render(err: SandboxError):
 
 @blueprint.before_request
 def _begin():
-    _runtime().backend.begin()
+    _runtime().backend.begin(numbered=False)
 
 
 @blueprint.teardown_request

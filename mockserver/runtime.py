@@ -117,7 +117,7 @@ class Runtime:
                     uow.commit()
                     return result
                 except Conflict:
-                    self.backend.begin()
+                    self.backend.begin(numbered=False)
         raise Conflict("the request kept meeting concurrent changes")
 
     def cache(self, vendor: str) -> dict:

@@ -1,4 +1,8 @@
-"""Layered fixtures: one app per settings for the session, reset to its seed before each test."""
+"""Layered fixtures: one app per settings for the session, reset to its seed before each test.
+
+The `app` fixture (and `client`, `runtime`, `control` on it) runs each test on both store
+backends: the in-memory one and Redis (a real `redis-server` started on a free port; see
+tests/redis_server.py). `MOCKSERVER_TEST_STORES=memory` narrows a run to one of them."""
 from __future__ import annotations
 
 import os
@@ -10,6 +14,7 @@ from mockserver.config import Settings
 from mockserver.core.clock import parse_instant
 from mockserver.registry import available_vendors
 
+from .redis_server import redis_store_url
 from .support import SpecCheckedClient
 
 FROZEN_AT = "2026-06-15T12:00:00Z"
@@ -25,12 +30,23 @@ def test_vendors() -> list[str]:
 test_vendors.__test__ = False  # a helper, not a test
 
 
+def test_stores() -> list[str]:
+    named = os.environ.get("MOCKSERVER_TEST_STORES", "")
+    return [v for v in named.replace(",", " ").split()] or ["memory", "redis"]
+
+
+test_stores.__test__ = False
+
+
 def sandbox_app(**overrides):
-    """A session-wide app for these settings (the clock frozen unless told otherwise)."""
+    """A session-wide app for these settings (the clock frozen unless told otherwise);
+    `store="redis"` gives it a namespace of its own on the tests' Redis server."""
     values = {"freeze_time": parse_instant(FROZEN_AT), "vendors": tuple(test_vendors()),
               **overrides}
     key = tuple(sorted(values.items()))
     if key not in _apps:
+        if values.get("store") == "redis":
+            values["store"] = redis_store_url()
         app = create_app(Settings(**values))
         app.test_client_class = SpecCheckedClient
         _apps[key] = app
@@ -39,9 +55,15 @@ def sandbox_app(**overrides):
     return app
 
 
+@pytest.fixture(params=test_stores())
+def store_backend(request) -> str:
+    """memory or redis: the backend the test's app runs on."""
+    return request.param
+
+
 @pytest.fixture
-def app():
-    return sandbox_app()
+def app(store_backend):
+    return sandbox_app(store=store_backend)
 
 
 @pytest.fixture

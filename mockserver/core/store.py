@@ -75,11 +75,11 @@ class Store(Records):
     name = "abstract"
 
     # a request's view ------------------------------------------------------------------------
-    def begin(self) -> int:
-        """Start a request and answer its number (from the `request` counter). A shared backend
-        also loads what every request reads (state documents, collection versions) in the same
-        round trip."""
-        return self.incr("request")
+    def begin(self, numbered: bool = True) -> int | None:
+        """Start a request and answer its number (from the `request` counter; control calls are
+        not numbered). A shared backend also loads what every request reads (state documents,
+        collection versions) in the same round trip."""
+        return self.incr("request") if numbered else None
 
     def end(self) -> None:
         """The request is over (its unit of work committed or dropped)."""

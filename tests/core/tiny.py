@@ -56,11 +56,18 @@ def list_things(ctx):
 
 
 def create_thing(ctx):
+    """Writes first and checks after, on purpose: the unit of work must drop the write when the
+    view then refuses ("refuse") or fails ("boom"). Reads see the request's own write."""
     thing = {"id": ctx.store.next_id("tiny", ctx.tenant, "things"), **ctx.body["thing"],
              "tag": "a"}
+    ctx.store.put("tiny", ctx.tenant, "things", thing["id"], thing)
+    ctx.store.put("tiny", ctx.tenant, "log", thing["id"], {"id": thing["id"]})
+    ctx.runtime.store.emit("thing.made", "tiny", ctx.tenant, id=thing["id"])
+    assert ctx.store.peek("tiny", ctx.tenant, "things", thing["id"])["name"] == thing["name"]
     if thing["name"] == "boom":
         raise ValueError("a bug in a view")
-    ctx.store.put("tiny", ctx.tenant, "things", thing["id"], thing)
+    if thing["name"] == "refuse":
+        raise SandboxError(409, "refused", "refused after writing")
     return {"thing": thing}, 201
 
 

@@ -228,15 +228,16 @@ class RedisStore(Store):
             raise ValueError(f"cannot reach the Redis store at {self.url}: {exc}") from None
 
     # a request's view ------------------------------------------------------------------------
-    def begin(self):
+    def begin(self, numbered=True):
         pipe = self._r.pipeline(transaction=False)
         pipe.hgetall(f"{self._p}:vers")
         pipe.hgetall(f"{self._p}:state")
-        pipe.hincrby(f"{self._p}:ctr", "request", 1)
-        vers, state, number = pipe.execute()
+        if numbered:
+            pipe.hincrby(f"{self._p}:ctr", "request", 1)
+        vers, state, *number = pipe.execute()
         self._local.vers = {_text(k): _text(v) for k, v in vers.items()}
         self._local.state = {_text(k): v for k, v in state.items()}
-        return int(number)
+        return int(number[0]) if number else None
 
     def end(self):
         self._local.vers = None
