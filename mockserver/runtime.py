@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from contextlib import nullcontext
 from importlib import metadata
 from typing import Callable, TypeVar
 
@@ -31,7 +32,8 @@ SEED = "seed"  # the state document naming the seed the store holds
 
 
 class Runtime:
-    COMMIT_ATTEMPTS = 8
+    OPTIMISTIC_ATTEMPTS = 3
+    COMMIT_ATTEMPTS = 20
 
     def __init__(self, settings: Settings, sources: dict[str, VendorSource] | None = None):
         self.settings = settings
@@ -106,18 +108,26 @@ class Runtime:
         self.caches.clear()
         return (time.perf_counter() - started) * 1000
 
-    def transact(self, work: Callable[[], T], *, request_id: str | None = None) -> T:
+    def transact(self, work: Callable[[], T], *, request_id: str | None = None,
+                 scope: str | None = None) -> T:
         """`work()` inside one unit of work, committed when it returns; anything it raises drops
-        every write. When another request changed what it read, it runs again on fresh data."""
-        for _ in range(self.COMMIT_ATTEMPTS):
-            with UnitOfWork(self.backend, time=self.clock.timestamp(),
-                            request_id=request_id) as uow:
-                result = work()
-                try:
-                    uow.commit()
-                    return result
-                except Conflict:
-                    self.backend.begin(numbered=False)
+        every write. When another request changed what it read, it runs again on fresh data: a
+        few times freely, then holding the store's lock for `scope` (the tenant), so writers of
+        one hot tenant take turns instead of starving while other tenants never wait."""
+        for attempt in range(self.OPTIMISTIC_ATTEMPTS + self.COMMIT_ATTEMPTS):
+            if attempt < self.OPTIMISTIC_ATTEMPTS:
+                held = nullcontext()
+            else:
+                held = self.backend.lock(f"commit:{scope or '*'}")
+            with held:
+                with UnitOfWork(self.backend, time=self.clock.timestamp(),
+                                request_id=request_id) as uow:
+                    result = work()
+                    try:
+                        uow.commit()
+                        return result
+                    except Conflict:
+                        self.backend.begin(numbered=False)
         raise Conflict("the request kept meeting concurrent changes")
 
     def cache(self, vendor: str) -> dict:

@@ -143,14 +143,15 @@ def run_view(ctx: RequestContext, view) -> Any:
     """The view inside one unit of work; run again on fresh data when its commit meets a
     concurrent change (each attempt starts from the validated body as it arrived)."""
     body = ctx.body
-    attempts = iter(range(ctx.runtime.COMMIT_ATTEMPTS))
+    attempts = iter(range(1 << 30))
 
     def attempt():
         if next(attempts):
             ctx.body = copy.deepcopy(body)
         return view(ctx)
     ctx.body = copy.deepcopy(body) if body is not None else None
-    return ctx.runtime.transact(attempt, request_id=ctx.request_id)
+    return ctx.runtime.transact(attempt, request_id=ctx.request_id,
+                                scope=f"{ctx.vendor.name}/{ctx.tenant}")
 
 
 def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Response:

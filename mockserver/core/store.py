@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, ContextManager, Iterable, Mapping
 from urllib.parse import urlsplit
 
 Key = tuple[str, str, str]  # vendor, tenant, collection
@@ -161,6 +161,11 @@ class Store(Records):
     def clear_shared(self, keep: Iterable[str] = ()) -> None:
         """Reset: drop every state document (but `keep`), counter, window, list and key-value
         entry. The request counter survives, so request ids never repeat."""
+
+    @abstractmethod
+    def lock(self, name: str) -> ContextManager[None]:
+        """Hold a named lock (shared by every process of the store) for a short while: writers
+        of one tenant that keep conflicting take turns under it."""
 
     # joining a shared store ------------------------------------------------------------------
     def claim(self, fingerprint: str, seed: Callable[[], None]) -> bool:

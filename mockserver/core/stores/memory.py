@@ -42,6 +42,7 @@ class MemoryStore(Store):
         self._windows: dict[str, dict[str, tuple[float, int]]] = {}
         self._lists: dict[str, deque] = {}
         self._kv: dict[str, Any] = {}
+        self._locks: dict[str, threading.Lock] = {}
 
     # reads -----------------------------------------------------------------------------------
     def get(self, vendor, tenant, collection, record_id):
@@ -129,6 +130,11 @@ class MemoryStore(Store):
         self._live = dict(self._base)
         self._owned = set()
         self._ids = dict(self._base_ids)
+
+    def lock(self, name):
+        with self._lock:
+            held = self._locks.setdefault(name, threading.Lock())
+        return held
 
     # shared state ----------------------------------------------------------------------------
     def state(self, name):

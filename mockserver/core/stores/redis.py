@@ -448,6 +448,11 @@ class RedisStore(Store):
         raise ValueError(f"the Redis store {self.url} (namespace {self._p}) is still being "
                          "seeded by another process after 120 s")
 
+    def lock(self, name):
+        # redis-py's lock: SET NX with a token and an expiry, released only by its holder.
+        return self._r.lock(f"{self._p}:lock:{name}", timeout=10, sleep=0.002,
+                            blocking_timeout=30)
+
     # shared state ----------------------------------------------------------------------------
     def state(self, name):
         held = getattr(self._local, "state", None)
