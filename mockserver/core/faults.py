@@ -31,9 +31,9 @@ class FaultRule:
 class FaultInjector:
     STATE = "faults"
 
-    def __init__(self, store, sleep=time.sleep):
+    def __init__(self, store, sleep=None):
         self._store = store
-        self._sleep = sleep
+        self._sleep = sleep  # None: time.sleep as it is at call time (gevent patches it)
 
     def add(self, *, vendor=None, method=None, path="*", status=None, latency_ms=None,
             times=None) -> FaultRule:
@@ -66,7 +66,7 @@ class FaultInjector:
 
     def delay(self, rule: FaultRule) -> None:
         if rule.latency_ms:
-            self._sleep(rule.latency_ms / 1000.0)
+            (self._sleep or time.sleep)(rule.latency_ms / 1000.0)
 
     def rules(self) -> list[dict]:
         """The live rules (a rule used up is gone), each with its use count."""

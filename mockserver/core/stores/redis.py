@@ -28,6 +28,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -163,7 +164,7 @@ for _, name in ipairs(redis.call('HKEYS', p..':ctr')) do
 end
 for _, g in ipairs(redis.call('SMEMBERS', p..':wins')) do redis.call('DEL', p..':win:'..g) end
 for _, l in ipairs(redis.call('SMEMBERS', p..':lists')) do redis.call('DEL', p..':l:'..l) end
-redis.call('DEL', p..':wins', p..':lists', p..':kv')
+redis.call('DEL', p..':kv')  -- the registries of names stay: every process noted its own
 return 1
 """
 
@@ -216,10 +217,11 @@ class RedisStore(Store):
         self._revert = self._r.register_script(_REVERT)
         self._window = self._r.register_script(_WINDOW)
         self._clear = self._r.register_script(_CLEAR_SHARED)
-        self._local = threading.local()
+        self._session: ContextVar[dict | None] = ContextVar(f"redis_session_{id(self)}", default=None)
         self._copies: OrderedDict[str, _Copy] = OrderedDict()
         self._copies_size = 0
         self._lock = threading.Lock()
+        self._registered: set[tuple[str, str]] = set()
 
     def ping(self) -> None:
         try:
@@ -235,22 +237,27 @@ class RedisStore(Store):
         if numbered:
             pipe.hincrby(f"{self._p}:ctr", "request", 1)
         vers, state, *number = pipe.execute()
-        self._local.vers = {_text(k): _text(v) for k, v in vers.items()}
-        self._local.state = {_text(k): v for k, v in state.items()}
+        self._session.set({"vers": {_text(k): _text(v) for k, v in vers.items()},
+                           "state": {_text(k): v for k, v in state.items()}})
         return int(number[0]) if number else None
 
     def end(self):
-        self._local.vers = None
-        self._local.state = None
+        self._session.set(None)
+
+    def _held(self, part: str) -> dict | None:
+        """The current request's view (`vers` or `state`), loaded by `begin`; None outside one.
+        A context variable, so it is the request's own under threads and greenlets alike."""
+        session = self._session.get()
+        return session[part] if session is not None else None
 
     def _versions(self) -> dict[str, str]:
-        vers = getattr(self._local, "vers", None)
+        vers = self._held("vers")
         if vers is None:
             return {_text(k): _text(v) for k, v in self._r.hgetall(f"{self._p}:vers").items()}
         return vers
 
     def _version_text(self, k: str) -> str:
-        vers = getattr(self._local, "vers", None)
+        vers = self._held("vers")
         if vers is None:
             raw = self._r.hget(f"{self._p}:vers", k)
             return _text(raw) if raw is not None else "0 0"
@@ -294,7 +301,7 @@ class RedisStore(Store):
             for _, record_id, record in sorted(added, key=lambda a: a[0]):
                 records[record_id] = record
         self._hold(k, _Copy(ver, gen, records, size))
-        vers = getattr(self._local, "vers", None)
+        vers = self._held("vers")
         if vers is not None:
             vers[k] = f"{ver} {gen}"
         return records
@@ -358,7 +365,7 @@ class RedisStore(Store):
         reply = self._commit(args=args)
         if _text(reply[0]) == "conflict":
             raise Conflict(_split(_text(reply[1])))
-        vers = getattr(self._local, "vers", None)
+        vers = self._held("vers")
         for i in range(1, len(reply), 4):
             k, old, new, gen = (_text(x) for x in reply[i:i + 4])
             self._after_commit(k, old, new, gen, encoded[k], writes[_split(k)])
@@ -455,7 +462,7 @@ class RedisStore(Store):
 
     # shared state ----------------------------------------------------------------------------
     def state(self, name):
-        held = getattr(self._local, "state", None)
+        held = self._held("state")
         raw = held.get(name) if held is not None else self._r.hget(f"{self._p}:state", name)
         return orjson.loads(raw) if raw else None
 
@@ -471,7 +478,7 @@ class RedisStore(Store):
                     pipe.multi()
                     pipe.hset(key, name, encoded)
                     pipe.execute()
-                    held = getattr(self._local, "state", None)
+                    held = self._held("state")
                     if held is not None:
                         held[name] = encoded
                     return new
@@ -485,12 +492,16 @@ class RedisStore(Store):
         return {_text(k): int(v) for k, v in self._r.hgetall(f"{self._p}:ctr").items()
                 if _text(k).startswith(prefix) and not _text(k).startswith("#")}
 
+    def _register(self, kind: str, name: str) -> None:
+        """Note a window group or list name once per process, so a reset can find it."""
+        if (kind, name) not in self._registered:
+            self._r.sadd(f"{self._p}:{kind}", name)
+            self._registered.add((kind, name))
+
     def window_hit(self, group, key, now, window, cost, limit):
-        pipe = self._r.pipeline(transaction=False)
-        pipe.sadd(f"{self._p}:wins", group)
-        self._window(keys=[f"{self._p}:win:{group}"], args=[key, repr(now), window, cost, limit],
-                     client=pipe)
-        started, used, allowed = pipe.execute()[1]
+        self._register("wins", group)
+        started, used, allowed = self._window(keys=[f"{self._p}:win:{group}"],
+                                              args=[key, repr(now), window, cost, limit])
         return float(started), int(used), bool(allowed)
 
     def clear_windows(self, group=None):
@@ -499,10 +510,10 @@ class RedisStore(Store):
             self._r.delete(*[f"{self._p}:win:{g}" for g in groups])
 
     def append(self, name, item, keep):
+        self._register("lists", name)
         pipe = self._r.pipeline(transaction=False)
         pipe.rpush(f"{self._p}:l:{name}", _dumps(item))
         pipe.ltrim(f"{self._p}:l:{name}", -max(1, keep), -1)
-        pipe.sadd(f"{self._p}:lists", name)
         pipe.execute()
 
     def items(self, name, last=None):
