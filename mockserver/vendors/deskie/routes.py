@@ -89,9 +89,9 @@ def _any(matchers, value) -> bool:
     return any(m(value) for m in matchers)
 
 
-def _uploads(ctx, root: str) -> list[dict]:
-    """Multipart files (`case[attachments][1]`): 25 MB each, 50 MB per request (§1), kept as
-    attachment metadata; JSON `attachment_urls` become attachments of size 0."""
+def _uploads(ctx, root: str) -> list[tuple]:
+    """Multipart files (`case[attachments][1]`): 25 MB each, 50 MB per request (§1), as
+    (file_name, size, mime) once checked; JSON `attachment_urls` become files of size 0."""
     out, total = [], 0
     files = ctx.uploads.items(multi=True) if ctx.uploads is not None else []
     for name, storage in files:
@@ -112,8 +112,13 @@ def _uploads(ctx, root: str) -> list[dict]:
     for url in body.get("attachment_urls") or []:
         file_name = url.rstrip("/").rsplit("/", 1)[-1] or "file"
         out.append((file_name, 0, mimetypes.guess_type(file_name)[0] or "application/octet-stream"))
+    return out
+
+
+def _attachments(ctx, files: list[tuple]) -> list[dict]:
+    """The attachment metadata of checked uploads, each with a new file id."""
     attachments = []
-    for file_name, size, mime in out:
+    for file_name, size, mime in files:
         file_id = next_id(ctx, "files")
         attachments.append({"file_id": file_id, "file_name": file_name, "file_size": size,
                             "mime_type": mime,
@@ -325,7 +330,8 @@ def _sort_key(sort: str):
 
 
 def _find_or_create_user(ctx, body: dict) -> dict:
-    """§4.2: the customer by user_email, user_phone or user_custom_id; unknown creates one."""
+    """§4.2: the customer by user_email, user_phone or user_custom_id; an unknown one is built
+    here and saved by the caller with the case (nothing is written here)."""
     users = _all(ctx, "users")
     email, phone, custom = body.get("user_email"), body.get("user_phone"), body.get("user_custom_id")
     if email is not None:
@@ -355,7 +361,7 @@ def _find_or_create_user(ctx, body: dict) -> dict:
             "last_contact_at": None, "language_id": body.get("language_id") or
             models.account(ctx.store, ctx.tenant)["default_language_id"], "custom_fields": {},
             "linked_users": [], "user_note": ""}
-    return save(ctx, "users", user_id, user)
+    return user
 
 
 def create_case(ctx):
@@ -363,10 +369,11 @@ def create_case(ctx):
     group_id = body.get("group_id", 0)
     _group_check(ctx, group_id)
     _staff_check(ctx, body.get("staff_id", 0), group_id)
-    attachments = _uploads(ctx, "case")
-    user = _find_or_create_user(ctx, body)
+    files = _uploads(ctx, "case")
     now = now_ts(ctx)
     created = models.parse_time(body["created_at"], _tz(ctx))[0] if body.get("created_at") else now
+    user = _find_or_create_user(ctx, body)
+    attachments = _attachments(ctx, files)
     channel = body.get("channel") or {"email": "email", "phone": "call"}.get(user["type"], "web")
     case_id = next_id(ctx, "cases")
     rnd = ctx.runtime.randomness().stream(V, ctx.tenant, "case_number", case_id)
@@ -620,10 +627,11 @@ def create_case_message(ctx):
             raise SandboxError(400, "staff_not_active", f"agent {staff_id} is deactivated")
     if not user_id and not staff_id:
         staff_id = me(ctx)
-    attachments = _uploads(ctx, "message")
+    files = _uploads(ctx, "message")
     tz, now = _tz(ctx), now_ts(ctx)
     created = models.parse_time(body["created_at"], tz)[0] if body.get("created_at") else now
     sent = models.parse_time(body["send_at"], tz)[0] if body.get("send_at") else created
+    attachments = _attachments(ctx, files)
     message_id = next_id(ctx, "messages")
     msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": user_id,
            "staff_id": staff_id, "content": body.get("content", ""),
@@ -700,7 +708,7 @@ def create_case_note(ctx):
     """§5.2: a private note by the authenticating agent; the case status is unchanged."""
     body = ctx.body["note"]
     case = find_case(ctx, ctx.params["case_id"])
-    attachments = _uploads(ctx, "note")
+    attachments = _attachments(ctx, _uploads(ctx, "note"))
     now = now_ts(ctx)
     message_id = next_id(ctx, "messages")
     msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": 0,
@@ -746,7 +754,6 @@ def create_user(ctx):
         raise SandboxError(400, "wrong_email", f"{email!r} is not an e-mail address")
     _check_identity_free(ctx, 0, email, phone)
     now = now_ts(ctx)
-    user_id = next_id(ctx, "users")
     if email:
         kind, identity = "email", {"user_email": email}
     elif phone:
@@ -764,6 +771,7 @@ def create_user(ctx):
         kind, identity = "custom", {"user_custom_id": body["user_custom_id"],
                                     "user_custom_channel": channel if channel.startswith(
                                         "cch") else f"cch{channel}"}
+    user_id = next_id(ctx, "users")
     user = {"user_id": user_id, "type": kind, **identity,
             "user_full_name": body.get("user_full_name", ""), "company_id": 0,
             "company_name": body.get("company_name", ""),
@@ -1116,10 +1124,14 @@ def _id_list(text: str | None) -> list[int]:
     return [int(x) for x in (text or "").replace(" ", "").split(",") if x]
 
 
-def _attach_users(ctx, company: dict, add: list[int], remove: list[int]) -> None:
-    for user_id in add + remove:
+def _check_users(ctx, user_ids: list[int]) -> None:
+    for user_id in user_ids:
         if ctx.store.get(V, ctx.tenant, "users", user_id) is None:
             raise SandboxError(400, "user_not_found", f"user {user_id} does not exist")
+
+
+def _attach_users(ctx, company: dict, add: list[int], remove: list[int]) -> None:
+    """Users already checked by _check_users join or leave the company."""
     for user_id in add:
         user = ctx.store.get(V, ctx.tenant, "users", user_id)
         save(ctx, "users", user_id, {**user, "company_id": company["company_id"],
@@ -1134,6 +1146,8 @@ def create_company(ctx):
     require_full(ctx, "managing companies")
     body = ctx.body["company"]
     _group_check(ctx, body.get("company_default_group", 0))
+    members = _id_list(body.get("company_users"))
+    _check_users(ctx, members)
     now = now_ts(ctx)
     company_id = next_id(ctx, "companies")
     company = {"company_id": company_id, "company_name": body["company_name"],
@@ -1143,7 +1157,7 @@ def create_company(ctx):
                "company_note": body.get("company_note", ""), "active": True,
                "deleted": False, "created_at": now, "updated_at": now}
     save(ctx, "companies", company_id, company)
-    _attach_users(ctx, company, _id_list(body.get("company_users")), [])
+    _attach_users(ctx, company, members, [])
     return _render_company(ctx, company)
 
 
@@ -1195,6 +1209,9 @@ def edit_company(ctx):
     company = find(ctx, "companies", ctx.params["company_id"])
     if "company_default_group" in body:
         _group_check(ctx, body["company_default_group"])
+    add = _id_list(body.get("add_company_users"))
+    remove = _id_list(body.get("remove_company_users"))
+    _check_users(ctx, add + remove)
     _copy_fields(company, body, ("company_name", "company_default_group", "company_address",
                                  "company_note"))
     domains = [d.strip() for d in company["company_domains"].split(",") if d.strip()]
@@ -1204,8 +1221,7 @@ def edit_company(ctx):
     company["company_domains"] = ",".join(d for d in domains if d not in drop)
     company["updated_at"] = now_ts(ctx)
     save(ctx, "companies", company["company_id"], company)
-    _attach_users(ctx, company, _id_list(body.get("add_company_users")),
-                  _id_list(body.get("remove_company_users")))
+    _attach_users(ctx, company, add, remove)
     return _render_company(ctx, company)
 
 
