@@ -89,9 +89,9 @@ def _any(matchers, value) -> bool:
     return any(m(value) for m in matchers)
 
 
-def _uploads(ctx, root: str) -> list[dict]:
-    """Multipart files (`case[attachments][1]`): 25 MB each, 50 MB per request (§1), kept as
-    attachment metadata; JSON `attachment_urls` become attachments of size 0."""
+def _uploads(ctx, root: str) -> list[tuple]:
+    """Multipart files (`case[attachments][1]`): 25 MB each, 50 MB per request (§1), as
+    (file_name, size, mime) once checked; JSON `attachment_urls` become files of size 0."""
     out, total = [], 0
     files = ctx.uploads.items(multi=True) if ctx.uploads is not None else []
     for name, storage in files:
@@ -112,8 +112,13 @@ def _uploads(ctx, root: str) -> list[dict]:
     for url in body.get("attachment_urls") or []:
         file_name = url.rstrip("/").rsplit("/", 1)[-1] or "file"
         out.append((file_name, 0, mimetypes.guess_type(file_name)[0] or "application/octet-stream"))
+    return out
+
+
+def _attachments(ctx, files: list[tuple]) -> list[dict]:
+    """The attachment metadata of checked uploads, each with a new file id."""
     attachments = []
-    for file_name, size, mime in out:
+    for file_name, size, mime in files:
         file_id = next_id(ctx, "files")
         attachments.append({"file_id": file_id, "file_name": file_name, "file_size": size,
                             "mime_type": mime,
@@ -142,10 +147,9 @@ def _group_check(ctx, group_id: int) -> None:
 
 def _change(ctx, collection: str, id_param: str, change) -> dict:
     """The record the path names, changed in place by `change` and saved, in one transaction."""
-    with ctx.store.atomic():
-        record = find(ctx, collection, ctx.params[id_param])
-        change(record)
-        save(ctx, collection, record[id_param], record)
+    record = find(ctx, collection, ctx.params[id_param])
+    change(record)
+    save(ctx, collection, record[id_param], record)
     return record
 
 
@@ -168,13 +172,12 @@ def _delete(ctx, collection: str, id_param: str, reason: str, *, before=None,
     """DELETE of the record the path names (full access only): `before` runs on it first
     (hand-overs, §7.2 / §8), `after` once it is gone (references to it, §6.2 / §10)."""
     require_full(ctx, reason)
-    with ctx.store.atomic():
-        record = find(ctx, collection, ctx.params[id_param])
-        if before is not None:
-            before(record)
-        ctx.store.delete(V, ctx.tenant, collection, record[id_param])
-        if after is not None:
-            after(record)
+    record = find(ctx, collection, ctx.params[id_param])
+    if before is not None:
+        before(record)
+    ctx.store.delete(V, ctx.tenant, collection, record[id_param])
+    if after is not None:
+        after(record)
     return record
 
 
@@ -327,7 +330,8 @@ def _sort_key(sort: str):
 
 
 def _find_or_create_user(ctx, body: dict) -> dict:
-    """§4.2: the customer by user_email, user_phone or user_custom_id; unknown creates one."""
+    """§4.2: the customer by user_email, user_phone or user_custom_id; an unknown one is built
+    here and saved by the caller with the case (nothing is written here)."""
     users = _all(ctx, "users")
     email, phone, custom = body.get("user_email"), body.get("user_phone"), body.get("user_custom_id")
     if email is not None:
@@ -357,42 +361,42 @@ def _find_or_create_user(ctx, body: dict) -> dict:
             "last_contact_at": None, "language_id": body.get("language_id") or
             models.account(ctx.store, ctx.tenant)["default_language_id"], "custom_fields": {},
             "linked_users": [], "user_note": ""}
-    return save(ctx, "users", user_id, user)
+    return user
 
 
 def create_case(ctx):
     body = ctx.body["case"]
-    with ctx.store.atomic():
-        group_id = body.get("group_id", 0)
-        _group_check(ctx, group_id)
-        _staff_check(ctx, body.get("staff_id", 0), group_id)
-        attachments = _uploads(ctx, "case")
-        user = _find_or_create_user(ctx, body)
-        now = now_ts(ctx)
-        created = models.parse_time(body["created_at"], _tz(ctx))[0] if body.get("created_at") else now
-        channel = body.get("channel") or {"email": "email", "phone": "call"}.get(user["type"], "web")
-        case_id = next_id(ctx, "cases")
-        rnd = ctx.runtime.randomness().stream(V, ctx.tenant, "case_number", case_id)
-        case = {"case_id": case_id,
-                "case_number": f"{rnd.randint(100, 999)}-{rnd.randint(100000, 999999)}",
-                "subject": body["subject"], "user_id": user["user_id"],
-                "staff_id": body.get("staff_id", 0), "group_id": group_id, "status": "open",
-                "priority": body.get("priority", "normal"), "channel": channel,
-                "recipient": "", "recipient_cc": "", "recipient_bcc": "", "deleted": False,
-                "spam": False, "created_at": created, "updated_at": max(created, now),
-                "closed_at": None, "last_response_at": None, "first_response_at": None,
-                "parent_case_id": 0, "language_id": body.get("language_id") or user.get("language_id") or 0,
-                "custom_fields": {k: v if isinstance(v, (str, bool)) else str(v)
-                                  for k, v in (body.get("custom_fields") or {}).items()},
-                "labels": _known_labels(ctx, body.get("labels") or []), "locked_labels": []}
-        save(ctx, "cases", case_id, case)
-        message_id = next_id(ctx, "messages")
-        save(ctx, "messages", message_id, {
-            "message_id": message_id, "case_id": case_id, "user_id": user["user_id"],
-            "staff_id": 0, "content": body.get("content", ""),
-            "content_html": body.get("content_html", ""), "attachments": attachments,
-            "note": False, "sent_via_rule": False, "created_at": created, "sent_at": created})
-        save(ctx, "users", user["user_id"], {**user, "last_contact_at": created})
+    group_id = body.get("group_id", 0)
+    _group_check(ctx, group_id)
+    _staff_check(ctx, body.get("staff_id", 0), group_id)
+    files = _uploads(ctx, "case")
+    now = now_ts(ctx)
+    created = models.parse_time(body["created_at"], _tz(ctx))[0] if body.get("created_at") else now
+    user = _find_or_create_user(ctx, body)
+    attachments = _attachments(ctx, files)
+    channel = body.get("channel") or {"email": "email", "phone": "call"}.get(user["type"], "web")
+    case_id = next_id(ctx, "cases")
+    rnd = ctx.runtime.randomness().stream(V, ctx.tenant, "case_number", case_id)
+    case = {"case_id": case_id,
+            "case_number": f"{rnd.randint(100, 999)}-{rnd.randint(100000, 999999)}",
+            "subject": body["subject"], "user_id": user["user_id"],
+            "staff_id": body.get("staff_id", 0), "group_id": group_id, "status": "open",
+            "priority": body.get("priority", "normal"), "channel": channel,
+            "recipient": "", "recipient_cc": "", "recipient_bcc": "", "deleted": False,
+            "spam": False, "created_at": created, "updated_at": max(created, now),
+            "closed_at": None, "last_response_at": None, "first_response_at": None,
+            "parent_case_id": 0, "language_id": body.get("language_id") or user.get("language_id") or 0,
+            "custom_fields": {k: v if isinstance(v, (str, bool)) else str(v)
+                              for k, v in (body.get("custom_fields") or {}).items()},
+            "labels": _known_labels(ctx, body.get("labels") or []), "locked_labels": []}
+    save(ctx, "cases", case_id, case)
+    message_id = next_id(ctx, "messages")
+    save(ctx, "messages", message_id, {
+        "message_id": message_id, "case_id": case_id, "user_id": user["user_id"],
+        "staff_id": 0, "content": body.get("content", ""),
+        "content_html": body.get("content_html", ""), "attachments": attachments,
+        "note": False, "sent_via_rule": False, "created_at": created, "sent_at": created})
+    save(ctx, "users", user["user_id"], {**user, "last_contact_at": created})
     return _render_case(ctx, case)
 
 
@@ -403,36 +407,35 @@ def get_case(ctx):
 def edit_case(ctx):
     """§4.5: partial edit; labels replace, add_labels / delete_labels (remove_labels) adjust."""
     body = ctx.body["case"]
-    with ctx.store.atomic():
-        case = find_case(ctx, ctx.params["case_id"])
-        before = dict(case)
-        group_id = body.get("group_id", case["group_id"])
-        _group_check(ctx, group_id)
-        if "staff_id" in body or "group_id" in body:
-            _staff_check(ctx, body.get("staff_id", case["staff_id"]), group_id)
-        for key in ("subject", "staff_id", "group_id", "priority", "language_id"):
-            if key in body:
-                case[key] = body[key]
-        if "status" in body and body["status"] != case["status"]:
-            case["status"] = body["status"]
-            case["closed_at"] = now_ts(ctx) if body["status"] == "closed" else None
-        if "custom_fields" in body:
-            case["custom_fields"] = {**case["custom_fields"], **{
-                k: v if isinstance(v, (str, bool)) else str(v)
-                for k, v in body["custom_fields"].items()}}
-        labels = list(body["labels"]) if "labels" in body else list(case["labels"])
-        labels += [i for i in body.get("add_labels") or [] if i not in labels]
-        removed = set(body.get("delete_labels") or []) | set(body.get("remove_labels") or [])
-        case["labels"] = _known_labels(ctx, [i for i in labels if i not in removed])
-        for event in ("staff", "status", "subject", "group", "priority", "labels", "custom_fields"):
-            key = {"staff": "staff_id", "group": "group_id"}.get(event, event)
-            if before[key] != case[key]:
-                fmt = (lambda v: ",".join(map(str, v))) if event == "labels" else (
-                    lambda v: ",".join(f"{k}={x}" for k, x in sorted(v.items()))
-                    if isinstance(v, dict) else str(v))
-                models.log_change(ctx, case["case_id"], event, fmt(before[key]), fmt(case[key]))
-        case["updated_at"] = now_ts(ctx)
-        save(ctx, "cases", case["case_id"], case)
+    case = find_case(ctx, ctx.params["case_id"])
+    before = dict(case)
+    group_id = body.get("group_id", case["group_id"])
+    _group_check(ctx, group_id)
+    if "staff_id" in body or "group_id" in body:
+        _staff_check(ctx, body.get("staff_id", case["staff_id"]), group_id)
+    for key in ("subject", "staff_id", "group_id", "priority", "language_id"):
+        if key in body:
+            case[key] = body[key]
+    if "status" in body and body["status"] != case["status"]:
+        case["status"] = body["status"]
+        case["closed_at"] = now_ts(ctx) if body["status"] == "closed" else None
+    if "custom_fields" in body:
+        case["custom_fields"] = {**case["custom_fields"], **{
+            k: v if isinstance(v, (str, bool)) else str(v)
+            for k, v in body["custom_fields"].items()}}
+    labels = list(body["labels"]) if "labels" in body else list(case["labels"])
+    labels += [i for i in body.get("add_labels") or [] if i not in labels]
+    removed = set(body.get("delete_labels") or []) | set(body.get("remove_labels") or [])
+    case["labels"] = _known_labels(ctx, [i for i in labels if i not in removed])
+    for event in ("staff", "status", "subject", "group", "priority", "labels", "custom_fields"):
+        key = {"staff": "staff_id", "group": "group_id"}.get(event, event)
+        if before[key] != case[key]:
+            fmt = (lambda v: ",".join(map(str, v))) if event == "labels" else (
+                lambda v: ",".join(f"{k}={x}" for k, x in sorted(v.items()))
+                if isinstance(v, dict) else str(v))
+            models.log_change(ctx, case["case_id"], event, fmt(before[key]), fmt(case[key]))
+    case["updated_at"] = now_ts(ctx)
+    save(ctx, "cases", case["case_id"], case)
     return _render_case(ctx, case)
 
 
@@ -448,15 +451,14 @@ def _bulk_ids(ctx) -> list[int]:
 def _bulk(ctx, change) -> list[int]:
     """§4.6 bulk: ids the agent may change, in the order given; 404 when none qualifies."""
     done = []
-    with ctx.store.atomic():
-        for case_id in dict.fromkeys(_bulk_ids(ctx)):
-            case = ctx.store.get(V, ctx.tenant, "cases", case_id)
-            if case is None or not models.can_see_case(ctx, case):
-                continue
-            change(case)
-            done.append(case_id)
-        if not done:
-            raise SandboxError(404, "case_not_found", "none of the cases was found")
+    for case_id in dict.fromkeys(_bulk_ids(ctx)):
+        case = ctx.store.get(V, ctx.tenant, "cases", case_id)
+        if case is None or not models.can_see_case(ctx, case):
+            continue
+        change(case)
+        done.append(case_id)
+    if not done:
+        raise SandboxError(404, "case_not_found", "none of the cases was found")
     return done
 
 
@@ -474,9 +476,8 @@ def _flag(ctx, deleted=None, spam=None):
 def _single_or_bulk(ctx, change):
     ids = _bulk_ids(ctx)
     if len(ids) == 1:
-        with ctx.store.atomic():
-            case = find_case(ctx, ids[0])
-            change(case)
+        case = find_case(ctx, ids[0])
+        change(case)
         return _render_case(ctx, case)
     return {"case_success_id": _bulk(ctx, change)}
 
@@ -485,9 +486,8 @@ def delete_case(ctx):
     require_full(ctx, "deleting cases")
     ids = _bulk_ids(ctx)
     if len(ids) == 1:
-        with ctx.store.atomic():
-            find_case(ctx, ids[0])
-            _delete_case_records(ctx, ids[0])
+        find_case(ctx, ids[0])
+        _delete_case_records(ctx, ids[0])
         return EMPTY
     _bulk(ctx, lambda case: _delete_case_records(ctx, case["case_id"]))
     return EMPTY
@@ -542,13 +542,12 @@ def _upsert_rating(ctx, case: dict, message_id: int, rating: str, comment: str,
 
 def rate_case(ctx):
     body = ctx.body["rate"]
-    with ctx.store.atomic():
-        case = find_case(ctx, ctx.params["case_id"])
-        case.update(rating=body["rating"], rating_comment=body.get("rating_comment", ""),
-                    rated_staff_id=body.get("rated_staff_id", 0), updated_at=now_ts(ctx))
-        save(ctx, "cases", case["case_id"], case)
-        _upsert_rating(ctx, case, 0, body["rating"], case["rating_comment"],
-                       case["rated_staff_id"])
+    case = find_case(ctx, ctx.params["case_id"])
+    case.update(rating=body["rating"], rating_comment=body.get("rating_comment", ""),
+                rated_staff_id=body.get("rated_staff_id", 0), updated_at=now_ts(ctx))
+    save(ctx, "cases", case["case_id"], case)
+    _upsert_rating(ctx, case, 0, body["rating"], case["rating_comment"],
+                   case["rated_staff_id"])
     return _render_case(ctx, case)
 
 
@@ -616,43 +615,43 @@ def list_case_messages(ctx):
 def create_case_message(ctx):
     """§5.2: an agent reply (default: the authenticating agent) or a customer message."""
     body = ctx.body["message"]
-    with ctx.store.atomic():
-        case = find_case(ctx, ctx.params["case_id"])
-        user_id, staff_id = body.get("user_id", 0), body.get("staff_id", 0)
-        if user_id and ctx.store.get(V, ctx.tenant, "users", user_id) is None:
-            raise SandboxError(400, "user_not_found", f"user {user_id} does not exist")
-        if staff_id:
-            agent = ctx.store.get(V, ctx.tenant, "staff", staff_id)
-            if agent is None:
-                raise SandboxError(400, "staff_not_found", f"agent {staff_id} does not exist")
-            if not agent["active"]:
-                raise SandboxError(400, "staff_not_active", f"agent {staff_id} is deactivated")
-        if not user_id and not staff_id:
-            staff_id = me(ctx)
-        attachments = _uploads(ctx, "message")
-        tz, now = _tz(ctx), now_ts(ctx)
-        created = models.parse_time(body["created_at"], tz)[0] if body.get("created_at") else now
-        sent = models.parse_time(body["send_at"], tz)[0] if body.get("send_at") else created
-        message_id = next_id(ctx, "messages")
-        msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": user_id,
-               "staff_id": staff_id, "content": body.get("content", ""),
-               "content_html": body.get("content_html", ""), "attachments": attachments,
-               "note": False, "sent_via_rule": False, "created_at": created,
-               "sent_at": max(sent, created)}
-        save(ctx, "messages", message_id, msg)
-        new_status = "waiting" if staff_id else "open"
-        if case["status"] != new_status:
-            models.log_change(ctx, case["case_id"], "status", case["status"], new_status,
-                              by=f"staff_{me(ctx)}")
-            case["status"], case["closed_at"] = new_status, None
-        if staff_id:
-            case["last_response_at"] = created
-            case["first_response_at"] = case.get("first_response_at") or created
-        else:
-            user = ctx.store.get(V, ctx.tenant, "users", user_id)
-            save(ctx, "users", user_id, {**user, "last_contact_at": created})
-        case["updated_at"] = max(case["updated_at"], now)
-        save(ctx, "cases", case["case_id"], case)
+    case = find_case(ctx, ctx.params["case_id"])
+    user_id, staff_id = body.get("user_id", 0), body.get("staff_id", 0)
+    if user_id and ctx.store.get(V, ctx.tenant, "users", user_id) is None:
+        raise SandboxError(400, "user_not_found", f"user {user_id} does not exist")
+    if staff_id:
+        agent = ctx.store.get(V, ctx.tenant, "staff", staff_id)
+        if agent is None:
+            raise SandboxError(400, "staff_not_found", f"agent {staff_id} does not exist")
+        if not agent["active"]:
+            raise SandboxError(400, "staff_not_active", f"agent {staff_id} is deactivated")
+    if not user_id and not staff_id:
+        staff_id = me(ctx)
+    files = _uploads(ctx, "message")
+    tz, now = _tz(ctx), now_ts(ctx)
+    created = models.parse_time(body["created_at"], tz)[0] if body.get("created_at") else now
+    sent = models.parse_time(body["send_at"], tz)[0] if body.get("send_at") else created
+    attachments = _attachments(ctx, files)
+    message_id = next_id(ctx, "messages")
+    msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": user_id,
+           "staff_id": staff_id, "content": body.get("content", ""),
+           "content_html": body.get("content_html", ""), "attachments": attachments,
+           "note": False, "sent_via_rule": False, "created_at": created,
+           "sent_at": max(sent, created)}
+    save(ctx, "messages", message_id, msg)
+    new_status = "waiting" if staff_id else "open"
+    if case["status"] != new_status:
+        models.log_change(ctx, case["case_id"], "status", case["status"], new_status,
+                          by=f"staff_{me(ctx)}")
+        case["status"], case["closed_at"] = new_status, None
+    if staff_id:
+        case["last_response_at"] = created
+        case["first_response_at"] = case.get("first_response_at") or created
+    else:
+        user = ctx.store.get(V, ctx.tenant, "users", user_id)
+        save(ctx, "users", user_id, {**user, "last_contact_at": created})
+    case["updated_at"] = max(case["updated_at"], now)
+    save(ctx, "cases", case["case_id"], case)
     return {"message": message_out(msg, tz)}
 
 
@@ -667,21 +666,19 @@ def _find_message(ctx, case: dict, note: bool) -> dict:
 
 def _edit_message(ctx, root: str, note: bool):
     body = ctx.body[root]
-    with ctx.store.atomic():
-        case = find_case(ctx, ctx.params["case_id"])
-        msg = _find_message(ctx, case, note)
-        for key in ("content", "content_html"):
-            if key in body:
-                msg[key] = body[key]
-        save(ctx, "messages", msg["message_id"], msg)
+    case = find_case(ctx, ctx.params["case_id"])
+    msg = _find_message(ctx, case, note)
+    for key in ("content", "content_html"):
+        if key in body:
+            msg[key] = body[key]
+    save(ctx, "messages", msg["message_id"], msg)
     return {"message": message_out(msg, _tz(ctx))}
 
 
 def _delete_message(ctx, note: bool):
-    with ctx.store.atomic():
-        case = find_case(ctx, ctx.params["case_id"])
-        msg = _find_message(ctx, case, note)
-        ctx.store.delete(V, ctx.tenant, "messages", msg["message_id"])
+    case = find_case(ctx, ctx.params["case_id"])
+    msg = _find_message(ctx, case, note)
+    ctx.store.delete(V, ctx.tenant, "messages", msg["message_id"])
     return EMPTY
 
 
@@ -695,32 +692,30 @@ def delete_case_message(ctx):
 
 def rate_case_message(ctx):
     body = ctx.body["rate"]
-    with ctx.store.atomic():
-        case = find_case(ctx, ctx.params["case_id"])
-        msg = _find_message(ctx, case, False)
-        if not msg["staff_id"]:
-            raise SandboxError(400, "validation_error", "only an agent's reply can be rated")
-        msg.update(rating=body["rating"], rating_comment=body.get("rating_comment", ""),
-                   rated_staff_id=msg["staff_id"])
-        save(ctx, "messages", msg["message_id"], msg)
-        _upsert_rating(ctx, case, msg["message_id"], body["rating"], msg["rating_comment"],
-                       msg["staff_id"])
+    case = find_case(ctx, ctx.params["case_id"])
+    msg = _find_message(ctx, case, False)
+    if not msg["staff_id"]:
+        raise SandboxError(400, "validation_error", "only an agent's reply can be rated")
+    msg.update(rating=body["rating"], rating_comment=body.get("rating_comment", ""),
+               rated_staff_id=msg["staff_id"])
+    save(ctx, "messages", msg["message_id"], msg)
+    _upsert_rating(ctx, case, msg["message_id"], body["rating"], msg["rating_comment"],
+                   msg["staff_id"])
     return {"message": message_out(msg, _tz(ctx))}
 
 
 def create_case_note(ctx):
     """§5.2: a private note by the authenticating agent; the case status is unchanged."""
     body = ctx.body["note"]
-    with ctx.store.atomic():
-        case = find_case(ctx, ctx.params["case_id"])
-        attachments = _uploads(ctx, "note")
-        now = now_ts(ctx)
-        message_id = next_id(ctx, "messages")
-        msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": 0,
-               "staff_id": me(ctx), "content": body.get("content", ""),
-               "content_html": body.get("content_html", ""), "attachments": attachments,
-               "note": True, "sent_via_rule": False, "created_at": now, "sent_at": now}
-        save(ctx, "messages", message_id, msg)
+    case = find_case(ctx, ctx.params["case_id"])
+    attachments = _attachments(ctx, _uploads(ctx, "note"))
+    now = now_ts(ctx)
+    message_id = next_id(ctx, "messages")
+    msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": 0,
+           "staff_id": me(ctx), "content": body.get("content", ""),
+           "content_html": body.get("content_html", ""), "attachments": attachments,
+           "note": True, "sent_via_rule": False, "created_at": now, "sent_at": now}
+    save(ctx, "messages", message_id, msg)
     return {"message": message_out(msg, _tz(ctx))}
 
 
@@ -757,39 +752,38 @@ def create_user(ctx):
     email, phone = body.get("user_email"), body.get("user_phone")
     if email is not None and not models.valid_email(email):
         raise SandboxError(400, "wrong_email", f"{email!r} is not an e-mail address")
-    with ctx.store.atomic():
-        _check_identity_free(ctx, 0, email, phone)
-        now = now_ts(ctx)
-        user_id = next_id(ctx, "users")
-        if email:
-            kind, identity = "email", {"user_email": email}
-        elif phone:
-            kind, identity = "phone", {"user_phone": phone}
-        elif body.get("user_whatsapp_phone"):
-            kind, identity = "whatsapp", {"user_whatsapp_phone": body["user_whatsapp_phone"]}
-        elif body.get("user_telegram_data"):
-            kind, identity = "telegram", {"telegram_data": body["user_telegram_data"]}
-        elif not body.get("user_custom_id") or not body.get("user_custom_channel"):
-            raise SandboxError(400, "identity_required",
-                               "give user_email, user_phone, user_whatsapp_phone, "
-                               "user_telegram_data or user_custom_id with user_custom_channel")
-        else:
-            channel = body["user_custom_channel"]
-            kind, identity = "custom", {"user_custom_id": body["user_custom_id"],
-                                        "user_custom_channel": channel if channel.startswith(
-                                            "cch") else f"cch{channel}"}
-        user = {"user_id": user_id, "type": kind, **identity,
-                "user_full_name": body.get("user_full_name", ""), "company_id": 0,
-                "company_name": body.get("company_name", ""),
-                "company_position": body.get("company_position", ""), "thumbnail": "",
-                "confirmed": False, "active": True, "deleted": False, "created_at": now,
-                "updated_at": now, "last_contact_at": None,
-                "language_id": body.get("language_id") or
-                models.account(ctx.store, ctx.tenant)["default_language_id"],
-                "custom_fields": {k: v if isinstance(v, (str, bool)) else str(v)
-                                  for k, v in (body.get("custom_fields") or {}).items()},
-                "linked_users": [], "user_note": body.get("user_note", "")}
-        save(ctx, "users", user_id, user)
+    _check_identity_free(ctx, 0, email, phone)
+    now = now_ts(ctx)
+    if email:
+        kind, identity = "email", {"user_email": email}
+    elif phone:
+        kind, identity = "phone", {"user_phone": phone}
+    elif body.get("user_whatsapp_phone"):
+        kind, identity = "whatsapp", {"user_whatsapp_phone": body["user_whatsapp_phone"]}
+    elif body.get("user_telegram_data"):
+        kind, identity = "telegram", {"telegram_data": body["user_telegram_data"]}
+    elif not body.get("user_custom_id") or not body.get("user_custom_channel"):
+        raise SandboxError(400, "identity_required",
+                           "give user_email, user_phone, user_whatsapp_phone, "
+                           "user_telegram_data or user_custom_id with user_custom_channel")
+    else:
+        channel = body["user_custom_channel"]
+        kind, identity = "custom", {"user_custom_id": body["user_custom_id"],
+                                    "user_custom_channel": channel if channel.startswith(
+                                        "cch") else f"cch{channel}"}
+    user_id = next_id(ctx, "users")
+    user = {"user_id": user_id, "type": kind, **identity,
+            "user_full_name": body.get("user_full_name", ""), "company_id": 0,
+            "company_name": body.get("company_name", ""),
+            "company_position": body.get("company_position", ""), "thumbnail": "",
+            "confirmed": False, "active": True, "deleted": False, "created_at": now,
+            "updated_at": now, "last_contact_at": None,
+            "language_id": body.get("language_id") or
+            models.account(ctx.store, ctx.tenant)["default_language_id"],
+            "custom_fields": {k: v if isinstance(v, (str, bool)) else str(v)
+                              for k, v in (body.get("custom_fields") or {}).items()},
+            "linked_users": [], "user_note": body.get("user_note", "")}
+    save(ctx, "users", user_id, user)
     rnd = ctx.runtime.randomness().stream(V, ctx.tenant, "password", user_id)
     password = "".join(rnd.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(10))
     return _render_user(ctx, {**user, "password": password})
@@ -891,39 +885,37 @@ def restore_user(ctx):
 
 def link_user(ctx):
     body = ctx.body
-    with ctx.store.atomic():
-        user = find(ctx, "users", ctx.params["user_id"])
-        users = _all(ctx, "users")
-        other = None
-        if body.get("user_id"):
-            other = ctx.store.get(V, ctx.tenant, "users", body["user_id"])
-        elif body.get("user_email"):
-            other = next((u for u in users if (u.get("user_email") or "").casefold()
-                          == body["user_email"].casefold()), None)
-        elif body.get("user_phone"):
-            other = next((u for u in users if u.get("user_phone") == body["user_phone"]), None)
-        if other is None or other["user_id"] == user["user_id"]:
-            raise SandboxError(400, "user_not_found", "no other user matches the given identity")
-        for a, b in ((user, other), (other, user)):
-            if b["user_id"] not in a["linked_users"]:
-                a["linked_users"] = [*a["linked_users"], b["user_id"]]
-            a["updated_at"] = now_ts(ctx)
-            save(ctx, "users", a["user_id"], a)
+    user = find(ctx, "users", ctx.params["user_id"])
+    users = _all(ctx, "users")
+    other = None
+    if body.get("user_id"):
+        other = ctx.store.get(V, ctx.tenant, "users", body["user_id"])
+    elif body.get("user_email"):
+        other = next((u for u in users if (u.get("user_email") or "").casefold()
+                      == body["user_email"].casefold()), None)
+    elif body.get("user_phone"):
+        other = next((u for u in users if u.get("user_phone") == body["user_phone"]), None)
+    if other is None or other["user_id"] == user["user_id"]:
+        raise SandboxError(400, "user_not_found", "no other user matches the given identity")
+    for a, b in ((user, other), (other, user)):
+        if b["user_id"] not in a["linked_users"]:
+            a["linked_users"] = [*a["linked_users"], b["user_id"]]
+        a["updated_at"] = now_ts(ctx)
+        save(ctx, "users", a["user_id"], a)
     return _render_user(ctx, user)
 
 
 def unlink_user(ctx):
-    with ctx.store.atomic():
-        user = find(ctx, "users", ctx.params["user_id"])
-        other_id = ctx.body["user_id"]
-        if other_id not in user["linked_users"]:
-            raise SandboxError(400, "validation_error", f"user {other_id} is not linked")
-        user["linked_users"] = [i for i in user["linked_users"] if i != other_id]
-        save(ctx, "users", user["user_id"], user)
-        other = ctx.store.get(V, ctx.tenant, "users", other_id)
-        if other is not None:
-            other["linked_users"] = [i for i in other["linked_users"] if i != user["user_id"]]
-            save(ctx, "users", other_id, other)
+    user = find(ctx, "users", ctx.params["user_id"])
+    other_id = ctx.body["user_id"]
+    if other_id not in user["linked_users"]:
+        raise SandboxError(400, "validation_error", f"user {other_id} is not linked")
+    user["linked_users"] = [i for i in user["linked_users"] if i != other_id]
+    save(ctx, "users", user["user_id"], user)
+    other = ctx.store.get(V, ctx.tenant, "users", other_id)
+    if other is not None:
+        other["linked_users"] = [i for i in other["linked_users"] if i != user["user_id"]]
+        save(ctx, "users", other_id, other)
     return _render_user(ctx, user)
 
 
@@ -948,16 +940,15 @@ def create_staff(ctx):
     body = ctx.body["staff"]
     if not models.valid_email(body["staff_email"]):
         raise SandboxError(400, "wrong_email", f"{body['staff_email']!r} is not an e-mail address")
-    with ctx.store.atomic():
-        _staff_email_free(ctx, 0, body["staff_email"])
-        now = now_ts(ctx)
-        staff_id = next_id(ctx, "staff")
-        agent = {"staff_id": staff_id, "staff_email": body["staff_email"],
-                 "staff_full_name": body.get("staff_full_name", ""),
-                 "staff_signature": body.get("staff_signature", ""), "thumbnail": "",
-                 "active": False, "access": "limited", "groups": [], "role_id": 0,
-                 "status_id": 2, "created_at": now, "updated_at": now}
-        save(ctx, "staff", staff_id, agent)
+    _staff_email_free(ctx, 0, body["staff_email"])
+    now = now_ts(ctx)
+    staff_id = next_id(ctx, "staff")
+    agent = {"staff_id": staff_id, "staff_email": body["staff_email"],
+             "staff_full_name": body.get("staff_full_name", ""),
+             "staff_signature": body.get("staff_signature", ""), "thumbnail": "",
+             "active": False, "access": "limited", "groups": [], "role_id": 0,
+             "status_id": 2, "created_at": now, "updated_at": now}
+    save(ctx, "staff", staff_id, agent)
     return _render_staff(ctx, agent)
 
 
@@ -1053,14 +1044,13 @@ def _render_group(ctx, group):
 def create_group(ctx):
     require_full(ctx, "managing groups")
     body = ctx.body["group"]
-    with ctx.store.atomic():
-        now = now_ts(ctx)
-        group_id = next_id(ctx, "groups")
-        group = {"group_id": group_id, "group_title": body["group_title"],
-                 "group_from_name": body.get("group_from_name", ""),
-                 "group_signature": body.get("group_signature", ""), "active": True,
-                 "created_at": now, "updated_at": now}
-        save(ctx, "groups", group_id, group)
+    now = now_ts(ctx)
+    group_id = next_id(ctx, "groups")
+    group = {"group_id": group_id, "group_title": body["group_title"],
+             "group_from_name": body.get("group_from_name", ""),
+             "group_signature": body.get("group_signature", ""), "active": True,
+             "created_at": now, "updated_at": now}
+    save(ctx, "groups", group_id, group)
     return _render_group(ctx, group)
 
 
@@ -1134,10 +1124,14 @@ def _id_list(text: str | None) -> list[int]:
     return [int(x) for x in (text or "").replace(" ", "").split(",") if x]
 
 
-def _attach_users(ctx, company: dict, add: list[int], remove: list[int]) -> None:
-    for user_id in add + remove:
+def _check_users(ctx, user_ids: list[int]) -> None:
+    for user_id in user_ids:
         if ctx.store.get(V, ctx.tenant, "users", user_id) is None:
             raise SandboxError(400, "user_not_found", f"user {user_id} does not exist")
+
+
+def _attach_users(ctx, company: dict, add: list[int], remove: list[int]) -> None:
+    """Users already checked by _check_users join or leave the company."""
     for user_id in add:
         user = ctx.store.get(V, ctx.tenant, "users", user_id)
         save(ctx, "users", user_id, {**user, "company_id": company["company_id"],
@@ -1151,18 +1145,19 @@ def _attach_users(ctx, company: dict, add: list[int], remove: list[int]) -> None
 def create_company(ctx):
     require_full(ctx, "managing companies")
     body = ctx.body["company"]
-    with ctx.store.atomic():
-        _group_check(ctx, body.get("company_default_group", 0))
-        now = now_ts(ctx)
-        company_id = next_id(ctx, "companies")
-        company = {"company_id": company_id, "company_name": body["company_name"],
-                   "company_domains": body.get("company_domains", ""),
-                   "company_default_group": body.get("company_default_group", 0),
-                   "company_address": body.get("company_address", ""),
-                   "company_note": body.get("company_note", ""), "active": True,
-                   "deleted": False, "created_at": now, "updated_at": now}
-        save(ctx, "companies", company_id, company)
-        _attach_users(ctx, company, _id_list(body.get("company_users")), [])
+    _group_check(ctx, body.get("company_default_group", 0))
+    members = _id_list(body.get("company_users"))
+    _check_users(ctx, members)
+    now = now_ts(ctx)
+    company_id = next_id(ctx, "companies")
+    company = {"company_id": company_id, "company_name": body["company_name"],
+               "company_domains": body.get("company_domains", ""),
+               "company_default_group": body.get("company_default_group", 0),
+               "company_address": body.get("company_address", ""),
+               "company_note": body.get("company_note", ""), "active": True,
+               "deleted": False, "created_at": now, "updated_at": now}
+    save(ctx, "companies", company_id, company)
+    _attach_users(ctx, company, members, [])
     return _render_company(ctx, company)
 
 
@@ -1211,21 +1206,22 @@ def get_company(ctx):
 def edit_company(ctx):
     require_full(ctx, "managing companies")
     body = ctx.body["company"]
-    with ctx.store.atomic():
-        company = find(ctx, "companies", ctx.params["company_id"])
-        if "company_default_group" in body:
-            _group_check(ctx, body["company_default_group"])
-        _copy_fields(company, body, ("company_name", "company_default_group", "company_address",
-                                     "company_note"))
-        domains = [d.strip() for d in company["company_domains"].split(",") if d.strip()]
-        domains += [d.strip() for d in (body.get("add_company_domains") or "").split(",")
-                    if d.strip() and d.strip() not in domains]
-        drop = {d.strip() for d in (body.get("remove_company_domains") or "").split(",")}
-        company["company_domains"] = ",".join(d for d in domains if d not in drop)
-        company["updated_at"] = now_ts(ctx)
-        save(ctx, "companies", company["company_id"], company)
-        _attach_users(ctx, company, _id_list(body.get("add_company_users")),
-                      _id_list(body.get("remove_company_users")))
+    company = find(ctx, "companies", ctx.params["company_id"])
+    if "company_default_group" in body:
+        _group_check(ctx, body["company_default_group"])
+    add = _id_list(body.get("add_company_users"))
+    remove = _id_list(body.get("remove_company_users"))
+    _check_users(ctx, add + remove)
+    _copy_fields(company, body, ("company_name", "company_default_group", "company_address",
+                                 "company_note"))
+    domains = [d.strip() for d in company["company_domains"].split(",") if d.strip()]
+    domains += [d.strip() for d in (body.get("add_company_domains") or "").split(",")
+                if d.strip() and d.strip() not in domains]
+    drop = {d.strip() for d in (body.get("remove_company_domains") or "").split(",")}
+    company["company_domains"] = ",".join(d for d in domains if d not in drop)
+    company["updated_at"] = now_ts(ctx)
+    save(ctx, "companies", company["company_id"], company)
+    _attach_users(ctx, company, add, remove)
     return _render_company(ctx, company)
 
 
@@ -1254,10 +1250,9 @@ def _render_label(ctx, label):
 
 def create_label(ctx):
     require_full(ctx, "managing labels")
-    with ctx.store.atomic():
-        label_id = next_id(ctx, "labels")
-        label = {"label_id": label_id, "label_title": ctx.body["label"]["label_title"]}
-        save(ctx, "labels", label_id, label)
+    label_id = next_id(ctx, "labels")
+    label = {"label_id": label_id, "label_title": ctx.body["label"]["label_title"]}
+    save(ctx, "labels", label_id, label)
     return _render_label(ctx, label)
 
 
