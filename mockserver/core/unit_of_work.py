@@ -138,8 +138,3 @@ class UnitOfWork(Records):
                 out.append({"type": kind, "vendor": vendor, "tenant": tenant,
                             "collection": collection, "id": record_id, "record": record})
         return out
-
-    # a transitional alias: the unit of work already makes a request atomic
-    def atomic(self):
-        from contextlib import nullcontext
-        return nullcontext()
