@@ -21,6 +21,7 @@ import argparse
 import base64
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -256,7 +257,9 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    results: dict = {"machine": {"cores": os.cpu_count()},
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind, stopping every server
+    results: dict = {"machine": {"cores": os.cpu_count(),
+                                 "load_average_at_start": round(os.getloadavg()[0], 2)},
                      "settings": {"seconds": args.seconds, "soak_seconds": args.soak_seconds,
                                   "connections": 16, "threads": servers.THREADS,
                                   "configs": args.configs, "figures": sorted(args.figures)},
@@ -280,6 +283,7 @@ def main(argv=None) -> int:
                 creds = creds or cli_credentials()
                 bodies = sandbox_bodies(creds)
             results["configs"][name] = run_bare(args, args.figures, bodies)
+    results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     results["ratios"], results["targets"] = report.assess(results)
     results["took_s"] = round(time.monotonic() - STARTED, 1)
     out = HERE / "results"

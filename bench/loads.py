@@ -25,7 +25,9 @@ def wrk(url: str, connections: int, seconds: float, headers: dict | None = None,
                           env={**os.environ, "MIX_THREADS": str(threads), **(env or {})})
     if done.returncode != 0 or "Requests/sec" not in done.stdout:
         raise RuntimeError(f"wrk failed on {url}: {(done.stderr or done.stdout).strip()[:300]}")
-    return parse(done.stdout)
+    result = parse(done.stdout)
+    result["load_average"] = round(os.getloadavg()[0], 2)  # other work on the machine, if any
+    return result
 
 
 def parse(out: str) -> dict:

@@ -4,6 +4,7 @@ on a free port of 127.0.0.1, waited for until it answers, and stopped at the end
 refuses to start becomes an `Unavailable` naming the first line of its stderr."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -22,6 +23,9 @@ THREADS = os.environ.get("BENCH_THREADS", "8")  # the sandbox's default --thread
 PRISM_DIR = HERE / ".prism"
 PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
+
+
+LIVE: set = set()  # every Process not stopped yet, stopped at exit whatever happened
 
 
 class Unavailable(Exception):
@@ -58,6 +62,7 @@ class Process:
         self.proc = subprocess.Popen(cmd, stdout=stdout, stderr=self._stderr, cwd=cwd,
                                      env={**os.environ, **(env or {})}, start_new_session=True)
         self.ready_s: float | None = None
+        LIVE.add(self)
 
     @property
     def pid(self) -> int:
@@ -84,13 +89,16 @@ class Process:
         deadline = self.launched + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise Unavailable(self.stderr_line())
+                line = self.stderr_line()
+                self.stop()
+                raise Unavailable(line)
             if ready():
                 self.ready_s = round(time.monotonic() - self.launched, 3)
                 return self.ready_s
             time.sleep(0.005)
+        line = self.stderr_line()
         self.stop()
-        raise Unavailable(f"never healthy within {timeout:.0f} s: {self.stderr_line()}")
+        raise Unavailable(f"never healthy within {timeout:.0f} s: {line}")
 
     def wait_http(self, url: str, headers: dict | None = None, expect: int = 200,
                   timeout: float = 30.0) -> float:
@@ -109,6 +117,7 @@ class Process:
         return memory_mb(self.pid)
 
     def stop(self) -> None:
+        LIVE.discard(self)
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
@@ -121,11 +130,11 @@ class Process:
                 self.proc.wait()
         self._stderr.close()
 
-    def __enter__(self):
-        return self
 
-    def __exit__(self, *exc):
-        self.stop()
+@atexit.register
+def _stop_all() -> None:
+    for proc in list(LIVE):
+        proc.stop()
 
 
 def _descendants(pid: int) -> list[int]:
