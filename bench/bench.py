@@ -233,7 +233,8 @@ def sandbox_bodies(creds: dict) -> dict:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description="Load benchmark of the sandbox against Prism "
+                                     "and a bare Flask app (see the module docstring).")
     parser.add_argument("--seconds", type=float, default=10, help="length of each wrk run")
     parser.add_argument("--soak-seconds", type=float, default=240,
                         help="length of the soak (the mix, on the Redis configuration)")
