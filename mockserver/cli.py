@@ -30,9 +30,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="require 'Authorization: Bearer TOKEN' on /__sandbox calls")
     serve.add_argument("--journal-size", dest="journal_size", type=int,
                        help="how many requests the journal keeps (default 1000)")
-    serve.add_argument("--threads", type=int, help="worker threads (default 8)")
+    serve.add_argument("--threads", type=int, help="threads per worker with gthread (default 8)")
     serve.add_argument("--workers", type=int,
-                       help="worker processes; must be 1 while the store is in memory")
+                       help="worker processes (default 1); more need a shared store (redis://)")
+    serve.add_argument("--worker-class", dest="worker_class", choices=("gevent", "gthread"),
+                       help="gevent (default: a greenlet per connection) or gthread")
+    serve.add_argument("--keepalive", type=int,
+                       help="seconds an idle connection, or a request head, may take (default 5)")
     serve.add_argument("--log-level", dest="log_level", help="gunicorn log level (default info)")
     creds = sub.add_parser("credentials", parents=[common],
                            help="print the credentials document and exit")

@@ -20,8 +20,10 @@ class Settings:
     freeze_time: datetime | None = None
     control_token: str | None = None
     journal_size: int = 1000
-    threads: int = 8
+    threads: int = 8                       # gthread only
     workers: int = 1
+    worker_class: str = "gevent"           # gevent | gthread
+    keepalive: int = 5                     # seconds an idle connection or a request head may take
     log_level: str = "info"
 
     @classmethod
@@ -39,6 +41,10 @@ class Settings:
         return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
 
     def __post_init__(self):
+        if self.worker_class not in ("gevent", "gthread"):
+            raise ValueError("--worker-class must be 'gevent' or 'gthread'")
+        if self.keepalive < 1:
+            raise ValueError("--keepalive must be 1 second or more")
         if self.rate_limits not in ("documented", "off"):
             raise ValueError("rate limits must be 'documented' or 'off'")
         if self.workers < 1:
@@ -51,7 +57,7 @@ class Settings:
 
 
 def _coerce(name: str, value: Any) -> Any:
-    if name in ("port", "seed", "journal_size", "threads", "workers"):
+    if name in ("port", "seed", "journal_size", "threads", "workers", "keepalive"):
         return int(value)
     if name == "vendors":
         if isinstance(value, str):

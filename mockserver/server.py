@@ -1,5 +1,12 @@
-"""Running the app under gunicorn: threads in one worker process, or several workers when the
-store is shared (Redis). The app is built once in the master and forked into the workers."""
+"""Running the app under gunicorn. The app is built once in the master and forked into the
+workers: one worker with the in-memory store, several when the store is shared (Redis).
+
+The worker model is gevent (a greenlet per connection): an idle or slow client holds a greenlet,
+not one of a few threads, so hundreds of them cannot keep a new request waiting; a connection
+that has not delivered a whole request head within the keep-alive time is closed. The process is
+monkey-patched before the app is built, so every lock and context variable the app creates is a
+greenlet's. `--worker-class gthread` keeps the thread pool (`--threads`) for comparison.
+"""
 from __future__ import annotations
 
 import gc
@@ -44,6 +51,9 @@ def serve(settings: Settings) -> int:
     # store): no collections while it does, then move them out of the collector's sight, so a
     # full collection under load (60 ms otherwise) never stalls a request, and the forked
     # worker shares the master's pages instead of dirtying them.
+    if settings.worker_class == "gevent":
+        from gevent import monkey
+        monkey.patch_all()
     gc.disable()
     from .app import create_app
     app = create_app(settings)
@@ -53,10 +63,11 @@ def serve(settings: Settings) -> int:
     _Gunicorn(app, {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
-        "worker_class": "gthread",
+        "worker_class": settings.worker_class,
         "threads": settings.threads,
+        "worker_connections": 2000,
         "loglevel": settings.log_level,
         "accesslog": None,
-        "keepalive": 5,
+        "keepalive": settings.keepalive,
     }).run()
     return 0

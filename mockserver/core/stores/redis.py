@@ -67,6 +67,17 @@ end
 return out
 """
 
+_BEGIN = """
+local p = ARGV[1]
+local ver = redis.call('HGET', p..':ctr', '#ver') or '0'
+local sv = redis.call('HGET', p..':ctr', '#state') or '0'
+local out = {ver, false, sv, false, 0}
+if ver ~= ARGV[2] then out[2] = redis.call('HGETALL', p..':vers') end
+if sv ~= ARGV[3] then out[4] = redis.call('HGETALL', p..':state') end
+if ARGV[4] == '1' then out[5] = redis.call('HINCRBY', p..':ctr', 'request', 1) end
+return out
+"""
+
 _COMMIT = """
 local p = ARGV[1]
 local i = 2
@@ -164,6 +175,7 @@ for _, name in ipairs(redis.call('HKEYS', p..':ctr')) do
 end
 for _, g in ipairs(redis.call('SMEMBERS', p..':wins')) do redis.call('DEL', p..':win:'..g) end
 for _, l in ipairs(redis.call('SMEMBERS', p..':lists')) do redis.call('DEL', p..':l:'..l) end
+redis.call('HINCRBY', p..':ctr', '#state', 1)
 redis.call('DEL', p..':kv')  -- the registries of names stay: every process noted its own
 return 1
 """
@@ -216,6 +228,8 @@ class RedisStore(Store):
         self._commit = self._r.register_script(_COMMIT)
         self._revert = self._r.register_script(_REVERT)
         self._window = self._r.register_script(_WINDOW)
+        self._begin = self._r.register_script(_BEGIN)
+        self._known: tuple = (b"", {}, b"", {})  # what begin last saw: versions, state
         self._clear = self._r.register_script(_CLEAR_SHARED)
         self._session: ContextVar[dict | None] = ContextVar(f"redis_session_{id(self)}", default=None)
         self._copies: OrderedDict[str, _Copy] = OrderedDict()
@@ -231,15 +245,18 @@ class RedisStore(Store):
 
     # a request's view ------------------------------------------------------------------------
     def begin(self, numbered=True):
-        pipe = self._r.pipeline(transaction=False)
-        pipe.hgetall(f"{self._p}:vers")
-        pipe.hgetall(f"{self._p}:state")
-        if numbered:
-            pipe.hincrby(f"{self._p}:ctr", "request", 1)
-        vers, state, *number = pipe.execute()
-        self._session.set({"vers": {_text(k): _text(v) for k, v in vers.items()},
-                           "state": {_text(k): v for k, v in state.items()}})
-        return int(number[0]) if number else None
+        """One round trip: the request number, and the collection versions and state documents
+        when they changed since this process last looked (each has a counter)."""
+        known_ver, known_vers, known_sv, known_state = self._known
+        ver, vers, sv, state, number = self._begin(
+            args=[self._p, known_ver, known_sv, "1" if numbered else "0"])
+        if vers is not None:
+            known_vers = {_text(vers[i]): _text(vers[i + 1]) for i in range(0, len(vers), 2)}
+        if state is not None:
+            known_state = {_text(state[i]): state[i + 1] for i in range(0, len(state), 2)}
+        self._known = (ver, known_vers, sv, known_state)
+        self._session.set({"vers": dict(known_vers), "state": dict(known_state)})
+        return int(number) if numbered else None
 
     def end(self):
         self._session.set(None)
@@ -477,6 +494,7 @@ class RedisStore(Store):
                     encoded = _dumps(new)
                     pipe.multi()
                     pipe.hset(key, name, encoded)
+                    pipe.hincrby(f"{self._p}:ctr", "#state", 1)
                     pipe.execute()
                     held = self._held("state")
                     if held is not None:
