@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="gevent (default: a greenlet per connection) or gthread")
     serve.add_argument("--keepalive", type=int,
                        help="seconds an idle connection, or a request head, may take (default 5)")
+    serve.add_argument("--max-body-mb", dest="max_body_mb", type=int,
+                       help="largest request body in MB (default 10; more where a vendor "
+                            "documents larger uploads)")
+    serve.add_argument("--max-depth", dest="max_depth", type=int,
+                       help="deepest nesting of a JSON body (default 64)")
     serve.add_argument("--log-level", dest="log_level", help="gunicorn log level (default info)")
     creds = sub.add_parser("credentials", parents=[common],
                            help="print the credentials document and exit")

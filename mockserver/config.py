@@ -24,6 +24,8 @@ class Settings:
     workers: int = 1
     worker_class: str = "gevent"           # gevent | gthread
     keepalive: int = 5                     # seconds an idle connection or a request head may take
+    max_body_mb: int = 10                  # request bodies, unless a vendor documents more
+    max_depth: int = 64                    # nesting of a JSON body
     log_level: str = "info"
 
     @classmethod
@@ -43,6 +45,8 @@ class Settings:
     def __post_init__(self):
         if self.worker_class not in ("gevent", "gthread"):
             raise ValueError("--worker-class must be 'gevent' or 'gthread'")
+        if self.max_body_mb < 1 or self.max_depth < 2:
+            raise ValueError("--max-body-mb must be 1 or more and --max-depth 2 or more")
         if self.keepalive < 1:
             raise ValueError("--keepalive must be 1 second or more")
         if self.rate_limits not in ("documented", "off"):
@@ -57,7 +61,8 @@ class Settings:
 
 
 def _coerce(name: str, value: Any) -> Any:
-    if name in ("port", "seed", "journal_size", "threads", "workers", "keepalive"):
+    if name in ("port", "seed", "journal_size", "threads", "workers", "keepalive", "max_body_mb",
+                "max_depth"):
         return int(value)
     if name == "vendors":
         if isinstance(value, str):

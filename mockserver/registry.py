@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import vendors as vendors_pkg
-from .core.spec import Operation, load_document, operations, security_schemes
+from .core.spec import (Operation, apply_sandbox_rules, load_document, operations,
+                        security_schemes)
 from .core.validation import OperationValidator, build_validators
 from .core.vendor import Vendor, with_spec_errors
 
@@ -68,7 +69,8 @@ class VendorSource:
 def load_vendor(name: str, source: VendorSource | None = None) -> VendorRuntime:
     module = source.module if source else importlib.import_module(f"{vendors_pkg.__name__}.{name}")
     vendor: Vendor = module.VENDOR
-    document = source.document if source else load_document(data_dir("specs") / f"{name}.yaml")
+    document = apply_sandbox_rules(source.document if source else
+                                   load_document(data_dir("specs") / f"{name}.yaml"))
     try:
         vendor = with_spec_errors(vendor, document)
     except ValueError as exc:

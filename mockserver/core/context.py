@@ -26,6 +26,7 @@ class RequestContext:
     fault: int | None = None  # the injected fault rule that answered, if any
     uploads: Any = None  # uploaded files of a multipart request, by bracketed name
     seq: int = 0  # the request's number, from the store's request counter
+    raw_body: tuple = (None, None)  # (media type, bytes) as validated against the spec
 
     @property
     def tenant(self) -> str:

@@ -2,8 +2,8 @@
 whole lifecycle; nothing else decides the order.
 
 Before the view: (the route has named vendor and operation) -> begin (the store's view for this
-request, and its id) -> inject faults -> authenticate -> enforce the rate limit -> validate
-against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
+request, and its id) -> inject faults -> authenticate -> enforce the rate limit -> read the body (limits, JSON that
+can be stored: core.bodies) -> validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
 the view returns, with the events the change raised; a refusal drops every write.
 After: rate-limit headers -> the vendor's common headers -> the journal.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
@@ -18,8 +18,9 @@ import time
 from typing import Any
 
 from flask import Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import dialects
+from . import bodies, dialects
 from .auth import read_credential
 from .context import RequestContext
 from .errors import SandboxError, render
@@ -70,6 +71,44 @@ def enforce_rate_limit(ctx: RequestContext) -> None:
         raise SandboxError(429, code, message)
 
 
+def read_body(ctx: RequestContext) -> None:
+    """The body of an operation that takes one, within the vendor's limit (refused by its
+    Content-Length before it is read, else as it streams in), as the bytes and media type the
+    spec validates: JSON checked by core.bodies; form and multipart bodies, whose bracketed names
+    become the nested object the JSON form of the body declares."""
+    spec = ctx.operation.spec.get("requestBody")
+    if spec is None:
+        return
+    runtime = ctx.runtime
+    limit = bodies.limit_for(runtime.vendors[ctx.vendor.name].document,
+                             runtime.settings.max_body_mb * bodies.MB)
+    too_large = SandboxError(413, ctx.vendor.core_errors["too_large"][0],
+                             f"the request body is larger than {limit // bodies.MB} MB")
+    if (request.content_length or 0) > limit:
+        raise too_large
+    request.max_content_length = limit
+    request.max_form_memory_size = limit
+    content_type = request.mimetype or None
+    try:
+        body = request.get_data(cache=True) or None
+        if content_type in ("multipart/form-data", "application/x-www-form-urlencoded") \
+                and content_type in spec.get("content", {}):
+            form = dialects.bracketed_form([*request.form.items(multi=True),
+                                            *request.files.items(multi=True)])
+            ctx.uploads = request.files
+            form = _jsonable(form)
+            bodies.check_value(form, runtime.settings.max_depth)
+            content_type, body = "application/json", json.dumps(form).encode()
+        elif body is not None and (content_type is None or bodies.is_json(content_type)):
+            bodies.parse_json(body, runtime.settings.max_depth)
+    except RequestEntityTooLarge:
+        raise too_large from None
+    except bodies.BodyProblem as problem:
+        raise SandboxError(problem.status, ctx.vendor.core_errors["validation"][0],
+                           problem.message) from None
+    ctx.raw_body = (content_type, body)
+
+
 def validate_request(ctx: RequestContext) -> None:
     vr = ctx.runtime.vendors[ctx.vendor.name]
     op_id = ctx.operation.operation_id
@@ -78,15 +117,7 @@ def validate_request(ctx: RequestContext) -> None:
                                      vr.array_params.get(op_id, ()))
     if vr.document.get("x-sandbox-case-insensitive-query"):
         query = dialects.fold_names(query, validator.query_names)
-    content_type, body = request.mimetype or None, request.get_data(cache=True) or None
-    declared = ctx.operation.spec.get("requestBody", {}).get("content", {})
-    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded") \
-            and content_type in declared:
-        # Bracketed form names become the nested object the JSON form of the body declares.
-        form = dialects.bracketed_form([*request.form.items(multi=True),
-                                        *request.files.items(multi=True)])
-        ctx.uploads = request.files
-        content_type, body = "application/json", json.dumps(_jsonable(form)).encode()
+    content_type, body = ctx.raw_body
     outcome = validator.validate(query, request.headers, request.cookies, ctx.path_params,
                                  content_type, body)
     if isinstance(outcome, Invalid):
@@ -96,7 +127,7 @@ def validate_request(ctx: RequestContext) -> None:
     ctx.query, ctx.path_params, ctx.body = dict(outcome.query), dict(outcome.path), outcome.body
 
 
-BEFORE = (inject_faults, authenticate, enforce_rate_limit, validate_request)
+BEFORE = (inject_faults, authenticate, enforce_rate_limit, read_body, validate_request)
 
 
 # -- after the view ------------------------------------------------------------------------

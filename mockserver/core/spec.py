@@ -59,6 +59,17 @@ def load_document(path: Path) -> dict:
         return yaml.load(handle, Loader=_Loader)
 
 
+def apply_sandbox_rules(document: dict) -> dict:
+    """Rules a spec states once for all its operations, written into each operation, so the
+    document that is served and validated against says them explicitly:
+    `x-sandbox-body-limit.response` is the 413 answer of every operation that takes a body."""
+    too_large = (document.get("x-sandbox-body-limit") or {}).get("response")
+    for op in operations(document):
+        if too_large and "requestBody" in op.spec:
+            op.spec.setdefault("responses", {}).setdefault("413", {"$ref": too_large})
+    return document
+
+
 def operations(document: dict) -> list[Operation]:
     default_security = document.get("security", [])
     found = []

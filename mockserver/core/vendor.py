@@ -13,7 +13,7 @@ from .ratelimit import RateLimitPolicy
 
 # Codes and messages for refusals the core itself raises, per vendor. Keys:
 CORE_ERROR_KINDS = ("validation", "unsupported_media_type", "not_found", "method_not_allowed",
-                    "rate_limited", "fault")
+                    "rate_limited", "fault", "too_large")
 CoreErrors = Mapping[str, tuple[str, str]]
 
 

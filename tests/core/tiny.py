@@ -18,7 +18,7 @@ SPEC = {
         "envelope": {"err": {"code": "{code}", "msg": "{message}", "status": "{status}"}},
         "core": {k: {"code": k, "message": k.replace("_", " ")} for k in (
             "validation", "unsupported_media_type", "not_found", "method_not_allowed",
-            "rate_limited", "fault")}},
+            "rate_limited", "fault", "too_large")}},
     "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
     "paths": {
         "/things": {
