@@ -5,6 +5,7 @@ from functools import partial
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import IntegerConverter
 
 from . import control
 from .config import Settings
@@ -22,6 +23,10 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
     app.json.sort_keys = False
     app.json.compact = True
     app.extensions["sandbox"] = runtime
+    # `//` inside a path is a 404 of the vendor, not a redirect; integers in paths are ASCII
+    # digits only (Werkzeug's `int` would read "١٢" as 12)
+    app.url_map.merge_slashes = False
+    app.url_map.converters["int"] = AsciiInt
     app.register_blueprint(control.blueprint)
 
     insensitive = []
@@ -53,6 +58,10 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
                                                                headers=headers))
 
     return app
+
+
+class AsciiInt(IntegerConverter):
+    regex = r"[0-9]+"
 
 
 def _serve(runtime, vendor_runtime, operation, **path_params):

@@ -8,6 +8,7 @@ sandbox, and `runtime.store` is the current request's unit of work while one is 
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import time
 from contextlib import nullcontext
@@ -142,7 +143,7 @@ class Runtime:
         return prefix if path == prefix or path.startswith(prefix + "/") else ""
 
     def vendor_for_path(self, path: str) -> VendorRuntime | None:
-        first = path.strip("/").split("/", 1)[0]
+        first = re.split(r"[/\\]", path.strip("/\\"), maxsplit=1)[0]
         if first in self.vendors:
             return self.vendors[first]
         if self.root_vendor and not path.startswith("/__sandbox"):

@@ -60,10 +60,19 @@ def serve(settings: Settings) -> int:
     gc.freeze()
     gc.enable()
     print(banner(settings, app), file=sys.stderr, flush=True)
+    from . import worker
+    worker_class = (worker.gevent_worker() if settings.worker_class == "gevent"
+                    else worker.ThreadedWorker)
     _Gunicorn(app, {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
-        "worker_class": settings.worker_class,
+        "worker_class": worker_class,
+        # HTTP norms (a request line of 8 KB, fields of 16 KB, 128 of them); what still does not
+        # fit is answered in the vendor's envelope by mockserver.worker
+        "limit_request_line": 8190,
+        "limit_request_fields": 128,
+        "limit_request_field_size": 16384,
+        "control_socket_disable": True,  # one per instance would share one path
         "threads": settings.threads,
         "worker_connections": 2000,
         "loglevel": settings.log_level,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -87,7 +88,10 @@ class OperationValidator:
                 schema = _deref(document, schema) if isinstance(schema, dict) else {}
                 by_name = ("content" not in resolved and resolved.get("style") != "deepObject"
                            and schema.get("type") != "object")
-                out.append((name, where, owner / "parameters" / index, by_name))
+                items = schema.get("items", {}) if schema.get("type") == "array" else schema
+                items = _deref(document, items) if isinstance(items, dict) else {}
+                strict = _STRICT.get(items.get("type")) if by_name and where != "path" else None
+                out.append((name, where, owner / "parameters" / index, by_name, strict))
         return out
 
     def _parameters(self, parameters: RequestParameters) -> Parameters:
@@ -96,7 +100,12 @@ class OperationValidator:
         gives three or four. Every parameter the request gives, and every required one it
         lacks, goes through openapi-core's own `_get_parameter` as before."""
         errors, validated = [], Parameters()
-        for name, where, param, by_name in self._params:
+        for name, where, param, by_name, strict in self._params:
+            if strict is not None and name in parameters[where]:
+                bad = _not_strictly_numeric(parameters[where], name, strict)
+                if bad is not None:
+                    errors.append(NotANumber(name, where, bad, strict))
+                    continue
             if by_name and name not in parameters[where]:
                 absent = self._absent.get((name, where))
                 if absent is None:
@@ -170,6 +179,28 @@ class OperationValidator:
             except RequestBodyValidationError as exc:
                 return _body_problem(exc)
         return Valid(dict(params.query), dict(params.path), parsed)
+
+
+# Numbers in a query or header as the spec's types mean them: ASCII digits, no padding (Python's
+# int() would read " 1 " and "١٢" too). Path integers are held to the same by the router.
+_STRICT = {"integer": re.compile(r"-?[0-9]+"),
+           "number": re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")}
+
+
+class NotANumber(Exception):
+    def __init__(self, name: str, location: str, value: str, pattern: re.Pattern):
+        kind = "integer" if pattern is _STRICT["integer"] else "number"
+        super().__init__(f"invalid {location} parameter '{name}': {value!r} is not a valid {kind}")
+        self.name, self.location = name, location
+
+
+def _not_strictly_numeric(source, name: str, pattern: re.Pattern) -> str | None:
+    values = source.getlist(name) if hasattr(source, "getlist") else [source.get(name)]
+    for value in values:
+        for piece in str(value).split(","):
+            if piece and pattern.fullmatch(piece) is None:
+                return piece
+    return None
 
 
 def _deref(document: SchemaPath, node: dict) -> dict:

@@ -1,0 +1,95 @@
+"""gunicorn's workers, with every refusal gunicorn makes itself answered as JSON.
+
+A request gunicorn cannot parse (a request line or headers over the limits, NUL or raw high bytes,
+a bad chunk) never reaches the app, and gunicorn would answer it with an HTML page. These workers
+answer it in the envelope of the vendor whose path the request named (when the request line
+could be read), else in the control API's `{"error", "message"}`.
+"""
+from __future__ import annotations
+
+import json
+from contextvars import ContextVar
+
+from gunicorn import util
+from gunicorn.http import parser
+from gunicorn.http.errors import ParseException
+from gunicorn.http.message import Request
+from gunicorn.workers.gthread import ThreadWorker
+
+from .core.errors import SandboxError, render
+
+_path: ContextVar[str | None] = ContextVar("refused_path", default=None)
+_app: list = []  # the WSGI app this worker serves (set when the worker loads it)
+_CODES = {414: "uri_too_long", 431: "request_header_fields_too_large", 413: "too_large"}
+
+
+def _request_line_path(line) -> str | None:
+    parts = str(line or "").split()
+    return parts[1] if len(parts) >= 2 else None
+
+
+def error_body(path: str | None, status: int, message: str) -> bytes:
+    runtime = _app[0].extensions["sandbox"] if _app else None
+    vendor_runtime = runtime.vendor_for_path(path.split("?", 1)[0]) if runtime and path else None
+    if vendor_runtime is not None:
+        vendor = vendor_runtime.vendor
+        code = vendor.core_errors["too_large" if status == 413 else "validation"][0]
+        body = render(vendor.error_template, SandboxError(status, code, message))
+    else:
+        body = {"error": _CODES.get(status, "bad_request" if status < 500 else "internal_error"),
+                "message": message}
+    return json.dumps(body).encode()
+
+
+def _write_error(sock, status_int, reason, mesg):
+    body = error_body(_path.get(), status_int, mesg or reason)
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+util.write_error = _write_error  # gunicorn's workers call it through the module
+
+
+class _Request(Request):
+    """gunicorn's request parser, remembering which path a refused request named: the path it
+    parsed, or the start of a request line too long to parse."""
+
+    def _parse_python(self, unreader, buf):
+        try:
+            return super()._parse_python(unreader, buf)
+        except ParseException as exc:
+            exc.sandbox_path = getattr(self, "path", None) or _request_line_path(
+                bytes(buf[:4096]).split(b"\r\n", 1)[0].decode("latin-1") + " HTTP")
+            raise
+
+
+parser.RequestParser.mesg_class = _Request
+
+
+class _EnvelopeErrors:
+    def load_wsgi(self):
+        super().load_wsgi()
+        _app[:] = [self.wsgi]
+
+    def handle_error(self, req, client, addr, exc):
+        path = (getattr(req, "path", None) or getattr(exc, "sandbox_path", None)
+                or _request_line_path(getattr(exc, "req", None)))
+        token = _path.set(path)
+        try:
+            super().handle_error(req, client, addr, exc)
+        finally:
+            _path.reset(token)
+
+
+class ThreadedWorker(_EnvelopeErrors, ThreadWorker):
+    """gthread: a pool of threads per worker process."""
+
+
+def gevent_worker():
+    """The gevent worker class (imported only when it is used: it needs gevent)."""
+    from gunicorn.workers.ggevent import GeventWorker
+
+    class GreenWorker(_EnvelopeErrors, GeventWorker):
+        """gevent: a greenlet per connection."""
+    return GreenWorker
