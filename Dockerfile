@@ -16,7 +16,10 @@ COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     MOCKSERVER_HOST=0.0.0.0 \
-    MOCKSERVER_PORT=8080
+    MOCKSERVER_PORT=8080 \
+    # a container must listen beyond loopback; set MOCKSERVER_CONTROL_TOKEN to protect the
+    # control API (without one the server starts with a warning saying what is exposed)
+    MOCKSERVER_ALLOW_OPEN_CONTROL=1
 USER sandbox
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

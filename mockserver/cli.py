@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="start with the sandbox clock frozen at this instant")
     serve.add_argument("--control-token", dest="control_token",
                        help="require 'Authorization: Bearer TOKEN' on /__sandbox calls")
+    serve.add_argument("--allow-open-control", dest="allow_open_control", action="store_true",
+                       default=None, help="serve the control API on a non-loopback address "
+                       "without a control token (a warning says what is exposed)")
     serve.add_argument("--journal-size", dest="journal_size", type=int,
                        help="how many requests the journal keeps (default 1000)")
     serve.add_argument("--threads", type=int, help="threads per worker with gthread (default 8)")

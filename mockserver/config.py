@@ -1,6 +1,7 @@
 """Settings: defaults < MOCKSERVER_* environment variables < command-line flags."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
@@ -19,6 +20,7 @@ class Settings:
     rate_limits: str = "documented"        # documented | off
     freeze_time: datetime | None = None
     control_token: str | None = None
+    allow_open_control: bool = False       # bind beyond loopback without a control token
     journal_size: int = 1000
     threads: int = 8                       # gthread only
     workers: int = 1
@@ -43,6 +45,11 @@ class Settings:
         return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
 
     def __post_init__(self):
+        if not self.control_token and not self.allow_open_control and not is_loopback(self.host):
+            raise ValueError(
+                f"--host {self.host} serves the control API (every tenant's secrets, state "
+                "writes, reset) to the network: give --control-token TOKEN, or say "
+                "--allow-open-control to expose it on purpose")
         if self.worker_class not in ("gevent", "gthread"):
             raise ValueError("--worker-class must be 'gevent' or 'gthread'")
         if self.max_body_mb < 1 or self.max_depth < 2:
@@ -60,7 +67,18 @@ class Settings:
                 "raise --threads, or give a shared store (--store redis://host:port/db).")
 
 
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return host != ""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _coerce(name: str, value: Any) -> Any:
+    if name == "allow_open_control" and isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
     if name in ("port", "seed", "journal_size", "threads", "workers", "keepalive", "max_body_mb",
                 "max_depth"):
         return int(value)

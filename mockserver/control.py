@@ -46,8 +46,9 @@ def _check_token():
     token = _runtime().settings.control_token
     if not token:
         return None
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
+                                                             token.encode()):
         _fail(401, "unauthorized", "the control API needs 'Authorization: Bearer <control token>'")
     return None
 

@@ -14,7 +14,7 @@ import sys
 
 from gunicorn.app.base import BaseApplication
 
-from .config import Settings
+from .config import Settings, is_loopback
 
 
 class _Gunicorn(BaseApplication):
@@ -60,6 +60,11 @@ def serve(settings: Settings) -> int:
     gc.freeze()
     gc.enable()
     print(banner(settings, app), file=sys.stderr, flush=True)
+    if settings.allow_open_control and not settings.control_token and \
+            not is_loopback(settings.host):
+        print(f"mockserver: WARNING: the control API on {settings.host} has no token: anyone who "
+              "can reach this port can read every tenant's secrets, change any record, move "
+              "the clock and reset the sandbox", file=sys.stderr, flush=True)
     from . import worker
     worker_class = (worker.gevent_worker() if settings.worker_class == "gevent"
                     else worker.ThreadedWorker)

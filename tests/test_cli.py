@@ -75,3 +75,14 @@ def test_routes_command_lists_the_vendor_paths(capsys):
     assert main(["routes", "--vendor", "deskchime"]) == 0
     out = capsys.readouterr().out
     assert "/deskchime/api/v1/goals/<id>" in out and "/api/v1/goals/<id>" in out
+
+
+def test_an_open_control_api_is_refused_unless_asked_for(capsys):
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    err = capsys.readouterr().err
+    assert "--control-token" in err and "--allow-open-control" in err and "Traceback" not in err
+    from mockserver.config import Settings
+    assert Settings.load({"host": "0.0.0.0", "control_token": "t"}, environ={}).host == "0.0.0.0"
+    assert Settings.load({"host": "0.0.0.0"}, environ={"MOCKSERVER_ALLOW_OPEN_CONTROL": "1"}) \
+        .allow_open_control
+    assert Settings.load({"host": "127.0.0.2"}, environ={}).host == "127.0.0.2"  # loopback

@@ -186,6 +186,11 @@ def test_control_token_guards_every_call():
     assert client.get("/__sandbox/health", headers={"Authorization": "Bearer nope"}).status_code == 401
     assert client.get("/__sandbox/health",
                       headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    for spelling in ("bearer s3cret", "BEARER  s3cret"):  # the scheme is case-insensitive
+        assert client.get("/__sandbox/health",
+                          headers={"Authorization": spelling}).status_code == 200
+    assert client.get("/__sandbox/health",
+                      headers={"Authorization": "Basic s3cret"}).status_code == 401
 
 
 def test_single_vendor_is_served_at_the_root_too(key):
