@@ -2,7 +2,8 @@
 whole lifecycle; nothing else decides the order.
 
 Before the view: (the route has named vendor and operation) -> begin (the store's view for this
-request, and its id) -> inject faults -> authenticate -> enforce the rate limit -> read the body (limits, JSON that
+request, and its id) -> inject faults -> authenticate -> enforce the rate limit -> authorize (the spec's
+x-sandbox-access) -> read the body (limits, JSON that
 can be stored: core.bodies) -> validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
 the view returns, with the events the change raised; a refusal drops every write.
 After: rate-limit headers -> the vendor's common headers -> the journal.
@@ -52,6 +53,17 @@ def authenticate(ctx: RequestContext) -> None:
     scheme_name = next(iter(requirements[0]))
     credential = read_credential(request, schemes[scheme_name])
     ctx.principal = ctx.vendor.authenticate(credential, ctx.runtime)
+
+
+def authorize(ctx: RequestContext) -> None:
+    """The operation's `x-sandbox-access` requirement, judged by the vendor's `authorize` hook:
+    one table (the spec) says which principal may call what."""
+    requirement = ctx.operation.spec.get("x-sandbox-access")
+    if requirement is None or ctx.principal is None:
+        return
+    if ctx.vendor.authorize is None:
+        raise RuntimeError(f"{ctx.vendor.name}: x-sandbox-access needs an authorize hook")
+    ctx.vendor.authorize(ctx, requirement)
 
 
 def enforce_rate_limit(ctx: RequestContext) -> None:
@@ -127,7 +139,8 @@ def validate_request(ctx: RequestContext) -> None:
     ctx.query, ctx.path_params, ctx.body = dict(outcome.query), dict(outcome.path), outcome.body
 
 
-BEFORE = (inject_faults, authenticate, enforce_rate_limit, read_body, validate_request)
+BEFORE = (inject_faults, authenticate, enforce_rate_limit, authorize, read_body,
+          validate_request)
 
 
 # -- after the view ------------------------------------------------------------------------

@@ -41,6 +41,8 @@ class Vendor:
     query_dialect: str = "plain"             # see core.dialects
     common_headers: Mapping[str, str] = field(default_factory=dict)
     sample_headers: Callable[..., dict] | None = None  # (runtime) -> headers of a valid caller
+    # (ctx, requirement) -> None or SandboxError: an operation's `x-sandbox-access` in the spec
+    authorize: Callable[..., None] | None = None
     limitations: tuple[str, ...] = ()
     # Both from the spec's `x-sandbox-errors` (the registry fills them in): the envelope, with
     # "{code}", "{message}", "{status}" leaves (see core.errors.render), and the core's table.
@@ -56,7 +58,8 @@ class Vendor:
         return cls(authenticate=models.authenticate, routes=routes,
                    build_seed=factories.build_seed, credentials=models.credentials_section,
                    rotate_credential=models.rotate_key, record_schemas=schemas.RECORD_SCHEMAS,
-                   sample_headers=getattr(models, "sample_headers", None), **fields)
+                   sample_headers=getattr(models, "sample_headers", None),
+                   authorize=getattr(models, "authorize", None), **fields)
 
 
 def with_spec_errors(vendor: Vendor, document: dict) -> Vendor:

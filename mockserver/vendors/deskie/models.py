@@ -100,11 +100,15 @@ def me(ctx) -> int:
     return ctx.principal.attrs["staff_id"]
 
 
-def require_full(ctx, action: str) -> None:
-    """Overview "Access to data": a limited agent cannot do what needs full access (403)."""
+def authorize(ctx, requirement: str) -> None:
+    """The spec's `x-sandbox-access: full` (overview "Access to data"): a limited agent cannot
+    do what needs full access (403)."""
+    if requirement != "full":
+        raise ValueError(f"unknown access requirement {requirement!r}")
     if not is_full(ctx):
+        action = ctx.operation.spec.get("summary", ctx.operation.operation_id)
         raise SandboxError(403, "staff_has_not_access",
-                           f"{action} needs an agent with full access")
+                           f"{action!r} needs an agent with full access")
 
 
 def can_see_case(ctx, case: dict) -> bool:

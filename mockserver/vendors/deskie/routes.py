@@ -16,7 +16,7 @@ from mockserver.core.rendering import RecordRenderer, encode_json
 from mockserver.core.search import caret_matcher
 
 from . import models, reports
-from .models import V, find, find_case, me, next_id, now_ts, require_full, save
+from .models import V, find, find_case, me, next_id, now_ts, save
 from .schemas import (case_out, changelog_out, company_out, group_out, label_out, message_out,
                       staff_out, user_out)
 
@@ -153,12 +153,9 @@ def _change(ctx, collection: str, id_param: str, change) -> dict:
     return record
 
 
-def _set_flags(ctx, collection: str, id_param: str, *, reason: str | None = None, before=None,
-               **flags) -> dict:
-    """enable / disable / block / restore (§6.2, §7.2, §8, §9): `flags` plus updated_at.
-    `reason` names an action that needs full access; `before` runs first on the record."""
-    if reason is not None:
-        require_full(ctx, reason)
+def _set_flags(ctx, collection: str, id_param: str, *, before=None, **flags) -> dict:
+    """enable / disable / block / restore (§6.2, §7.2, §8, §9): `flags` plus updated_at;
+    `before` runs first on the record. Who may: the spec's x-sandbox-access."""
 
     def change(record):
         if before is not None:
@@ -167,11 +164,9 @@ def _set_flags(ctx, collection: str, id_param: str, *, reason: str | None = None
     return _change(ctx, collection, id_param, change)
 
 
-def _delete(ctx, collection: str, id_param: str, reason: str, *, before=None,
-            after=None) -> dict:
-    """DELETE of the record the path names (full access only): `before` runs on it first
-    (hand-overs, §7.2 / §8), `after` once it is gone (references to it, §6.2 / §10)."""
-    require_full(ctx, reason)
+def _delete(ctx, collection: str, id_param: str, *, before=None, after=None) -> dict:
+    """DELETE of the record the path names: `before` runs on it first (hand-overs, §7.2 / §8),
+    `after` once it is gone (references to it, §6.2 / §10)."""
     record = find(ctx, collection, ctx.params[id_param])
     if before is not None:
         before(record)
@@ -483,7 +478,6 @@ def _single_or_bulk(ctx, change):
 
 
 def delete_case(ctx):
-    require_full(ctx, "deleting cases")
     ids = _bulk_ids(ctx)
     if len(ids) == 1:
         find_case(ctx, ids[0])
@@ -867,7 +861,7 @@ def delete_user(ctx):
             if user["user_id"] in other.get("linked_users", []):
                 save(ctx, "users", other["user_id"], {**other, "linked_users": [
                     i for i in other["linked_users"] if i != user["user_id"]]})
-    user = _delete(ctx, "users", "user_id", "deleting users", after=unlink)
+    user = _delete(ctx, "users", "user_id", after=unlink)
     return _render_user(ctx, {**user, "deleted": True})
 
 
@@ -936,7 +930,6 @@ def _render_staff(ctx, agent):
 
 def create_staff(ctx):
     """§7.2: the invited agent is inactive until enabled (docs example shows active: false)."""
-    require_full(ctx, "managing agents")
     body = ctx.body["staff"]
     if not models.valid_email(body["staff_email"]):
         raise SandboxError(400, "wrong_email", f"{body['staff_email']!r} is not an e-mail address")
@@ -968,7 +961,6 @@ def get_staff(ctx):
 
 
 def edit_staff(ctx):
-    require_full(ctx, "managing agents")
     body = ctx.body["staff"]
 
     def change(agent):
@@ -1009,7 +1001,7 @@ def delete_staff(ctx):
             raise SandboxError(400, "validation_error", "an agent cannot delete itself")
         replace = _replacement(ctx, agent)
         _hand_over(ctx, agent["staff_id"], replace, None)
-    _delete(ctx, "staff", "staff_id", "managing agents", before=hand_over)
+    _delete(ctx, "staff", "staff_id", before=hand_over)
     return EMPTY
 
 
@@ -1018,12 +1010,12 @@ def disable_staff(ctx):
     def hand_over(agent):
         replace = _replacement(ctx, agent)
         _hand_over(ctx, agent["staff_id"], replace, ("open", "waiting"))
-    return _render_staff(ctx, _set_flags(ctx, "staff", "staff_id", reason="managing agents",
+    return _render_staff(ctx, _set_flags(ctx, "staff", "staff_id",
                                          before=hand_over, active=False))
 
 
 def enable_staff(ctx):
-    return _render_staff(ctx, _set_flags(ctx, "staff", "staff_id", reason="managing agents",
+    return _render_staff(ctx, _set_flags(ctx, "staff", "staff_id",
                                          active=True))
 
 
@@ -1042,7 +1034,6 @@ def _render_group(ctx, group):
 
 
 def create_group(ctx):
-    require_full(ctx, "managing groups")
     body = ctx.body["group"]
     now = now_ts(ctx)
     group_id = next_id(ctx, "groups")
@@ -1064,7 +1055,6 @@ def get_group(ctx):
 
 
 def edit_group(ctx):
-    require_full(ctx, "managing groups")
     return _render_group(ctx, _change(ctx, "groups", "group_id", lambda group: group.update(
         ctx.body["group"], updated_at=now_ts(ctx))))
 
@@ -1098,7 +1088,7 @@ def delete_group(ctx):
     """§8: replace_group_id takes over all the group's cases (and company defaults)."""
     def move(group):
         _move_group(ctx, group, None, for_delete=True)
-    _delete(ctx, "groups", "group_id", "managing groups", before=move)
+    _delete(ctx, "groups", "group_id", before=move)
     return EMPTY
 
 
@@ -1106,12 +1096,12 @@ def disable_group(ctx):
     """§8: replace_group_id takes over the open and waiting cases (and company defaults)."""
     def move(group):
         _move_group(ctx, group, ("open", "waiting"), for_delete=False)
-    return _render_group(ctx, _set_flags(ctx, "groups", "group_id", reason="managing groups",
+    return _render_group(ctx, _set_flags(ctx, "groups", "group_id",
                                          before=move, active=False))
 
 
 def enable_group(ctx):
-    return _render_group(ctx, _set_flags(ctx, "groups", "group_id", reason="managing groups",
+    return _render_group(ctx, _set_flags(ctx, "groups", "group_id",
                                          active=True))
 
 
@@ -1143,7 +1133,6 @@ def _attach_users(ctx, company: dict, add: list[int], remove: list[int]) -> None
 
 
 def create_company(ctx):
-    require_full(ctx, "managing companies")
     body = ctx.body["company"]
     _group_check(ctx, body.get("company_default_group", 0))
     members = _id_list(body.get("company_users"))
@@ -1204,7 +1193,6 @@ def get_company(ctx):
 
 
 def edit_company(ctx):
-    require_full(ctx, "managing companies")
     body = ctx.body["company"]
     company = find(ctx, "companies", ctx.params["company_id"])
     if "company_default_group" in body:
@@ -1226,7 +1214,7 @@ def edit_company(ctx):
 
 
 def delete_company(ctx):
-    _set_flags(ctx, "companies", "company_id", reason="managing companies", deleted=True)
+    _set_flags(ctx, "companies", "company_id", deleted=True)
     return EMPTY
 
 
@@ -1249,7 +1237,6 @@ def _render_label(ctx, label):
 
 
 def create_label(ctx):
-    require_full(ctx, "managing labels")
     label_id = next_id(ctx, "labels")
     label = {"label_id": label_id, "label_title": ctx.body["label"]["label_title"]}
     save(ctx, "labels", label_id, label)
@@ -1266,7 +1253,6 @@ def get_label(ctx):
 
 def edit_label(ctx):
     """§10 Labels: only the title changes; labels carry no updated_at."""
-    require_full(ctx, "managing labels")
     return _render_label(ctx, _change(ctx, "labels", "label_id", lambda label: label.update(
         label_title=ctx.body["label"]["label_title"])))
 
@@ -1278,7 +1264,7 @@ def delete_label(ctx):
                 save(ctx, "cases", case["case_id"], {
                     **case, "labels": [i for i in case["labels"] if i != label["label_id"]],
                     "locked_labels": [i for i in case["locked_labels"] if i != label["label_id"]]})
-    _delete(ctx, "labels", "label_id", "managing labels", after=untag)
+    _delete(ctx, "labels", "label_id", after=untag)
     return EMPTY
 
 
