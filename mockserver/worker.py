@@ -90,6 +90,16 @@ def gevent_worker():
     """The gevent worker class (imported only when it is used: it needs gevent)."""
     from gunicorn.workers.ggevent import GeventWorker
 
+    import gevent
+
     class GreenWorker(_EnvelopeErrors, GeventWorker):
-        """gevent: a greenlet per connection."""
+        """gevent: a greenlet per connection. Each answered request yields to the others: a
+        client that sends its next request at once would otherwise be served again and again
+        while the rest wait (measured: p50 0.4 ms but p99 0.4 s at 16 connections)."""
+
+        def handle_request(self, listener_name, req, sock, addr):
+            try:
+                return super().handle_request(listener_name, req, sock, addr)
+            finally:
+                gevent.sleep(0)
     return GreenWorker
