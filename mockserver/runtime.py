@@ -33,7 +33,7 @@ SEED = "seed"  # the state document naming the seed the store holds
 
 
 class Runtime:
-    OPTIMISTIC_ATTEMPTS = 3
+    OPTIMISTIC_ATTEMPTS = 1
     COMMIT_ATTEMPTS = 20
 
     def __init__(self, settings: Settings, sources: dict[str, VendorSource] | None = None):
@@ -110,25 +110,26 @@ class Runtime:
         return (time.perf_counter() - started) * 1000
 
     def transact(self, work: Callable[[], T], *, request_id: str | None = None,
-                 scope: str | None = None) -> T:
+                 scope: str | None = None, writes: bool = False) -> T:
         """`work()` inside one unit of work, committed when it returns; anything it raises drops
         every write. When another request changed what it read, it runs again on fresh data: a
-        few times freely, then holding the store's lock for `scope` (the tenant), so writers of
+        first time freely, then holding the store's lock for `scope` (the tenant), so writers of
         one hot tenant take turns instead of starving while other tenants never wait."""
+        guard = f"commit:{scope or '*'}"
         for attempt in range(self.OPTIMISTIC_ATTEMPTS + self.COMMIT_ATTEMPTS):
-            if attempt < self.OPTIMISTIC_ATTEMPTS:
-                held = nullcontext()
-            else:
-                held = self.backend.lock(f"commit:{scope or '*'}")
+            held = (nullcontext() if attempt < self.OPTIMISTIC_ATTEMPTS and not writes
+                    else self.backend.lock(guard))
             with held:
+                if attempt:
+                    self.backend.begin(numbered=False)  # a fresh view, taken under the lock
                 with UnitOfWork(self.backend, time=self.clock.timestamp(),
-                                request_id=request_id) as uow:
+                                request_id=request_id, guard=guard) as uow:
                     result = work()
                     try:
                         uow.commit()
                         return result
                     except Conflict:
-                        self.backend.begin(numbered=False)
+                        continue
         raise Conflict("the request kept meeting concurrent changes")
 
     def cache(self, vendor: str) -> dict:

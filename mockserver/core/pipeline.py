@@ -195,7 +195,8 @@ def run_view(ctx: RequestContext, view) -> Any:
         return view(ctx)
     ctx.body = copy.deepcopy(body) if body is not None else None
     return ctx.runtime.transact(attempt, request_id=ctx.request_id,
-                                scope=f"{ctx.vendor.name}/{ctx.tenant}")
+                                scope=f"{ctx.vendor.name}/{ctx.tenant}",
+                                writes=request.method not in ("GET", "HEAD", "OPTIONS"))
 
 
 def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Response:

@@ -90,9 +90,11 @@ class Store(Records):
         """A collection as id -> record in insertion order. Read-only."""
 
     @abstractmethod
-    def commit(self, reads: Mapping[Key, int], writes: Writes, events: list[dict]) -> None:
+    def commit(self, reads: Mapping[Key, int], writes: Writes, events: list[dict],
+               guard: str | None = None) -> None:
         """Apply a unit of work's writes and append its events to the outbox, all or nothing;
-        `Conflict` if a collection in `reads` is no longer at the version read."""
+        `Conflict` if a collection in `reads` is no longer at the version read, or if someone
+        else holds the lock named `guard` (writers who kept conflicting go first)."""
 
     def put(self, vendor, tenant, collection, record_id, record):
         self.commit({}, {(vendor, str(tenant), collection): {str(record_id): copy.deepcopy(record)}},

@@ -27,8 +27,10 @@ def current() -> "UnitOfWork | None":
 
 
 class UnitOfWork(Records):
-    def __init__(self, store: Store, *, time: float = 0.0, request_id: str | None = None):
+    def __init__(self, store: Store, *, time: float = 0.0, request_id: str | None = None,
+                 guard: str | None = None):
         self.store = store
+        self._guard = guard
         self.reads: dict[Key, int] = {}
         self.writes: dict[Key, dict[str, dict | None]] = {}
         self.events: list[dict] = []
@@ -122,7 +124,8 @@ class UnitOfWork(Records):
             return
         events = [*self._record_events(), *self.events]
         stamp = {"time": self._time, "request_id": self._request_id}
-        self.store.commit(self.reads, self.writes, [{**stamp, **e} for e in events])
+        self.store.commit(self.reads, self.writes, [{**stamp, **e} for e in events],
+                          guard=self._guard)
 
     def _record_events(self) -> list[dict]:
         out = []

@@ -74,7 +74,8 @@ class MemoryStore(Store):
             return self._ids[key]
 
     # commits ---------------------------------------------------------------------------------
-    def commit(self, reads, writes, events):
+    def commit(self, reads, writes, events, guard=None):
+        # One process: a writer under the lock conflicts only with commits it read across.
         with self._lock:
             for key, version in reads.items():
                 if self._versions.get(key, 0) != version:
