@@ -9,6 +9,7 @@ the vendor's caches. Bounded in entries and in bytes: the least recently used an
 """
 from __future__ import annotations
 
+import bisect
 import sys
 import threading
 from collections import OrderedDict
@@ -24,6 +25,8 @@ def weigh(value: object) -> int:
         return len(value) + 64
     if isinstance(value, (list, tuple)):
         return sys.getsizeof(value) + 8 * len(value)
+    if isinstance(value, _Kept):
+        return 3 * sys.getsizeof(value.rows) + 120 * len(value.rows)
     return sys.getsizeof(value)
 
 
@@ -55,6 +58,23 @@ class Memo:
                 self._bytes -= gone
         return value
 
+    def peek(self, key: Hashable):
+        with self._lock:
+            hit = self._items.get(key)
+            return hit[0] if hit is not None else None
+
+    def put(self, key: Hashable, value) -> None:
+        self.get(key, lambda: value) if key not in self._items else self._replace(key, value)
+
+    def _replace(self, key: Hashable, value) -> None:
+        weight = weigh(value)
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._items[key] = (value, weight)
+            self._bytes += weight
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -75,3 +95,59 @@ def remembered(ctx, name: str, collections: Iterable[str], key: Hashable,
     cache = ctx.runtime.cache(vendor)
     memo = cache.get(("memo", name)) or cache.setdefault(("memo", name), Memo(size))
     return memo.get((tenant, versions, key), compute)
+
+
+class _Kept:
+    """A filtered list in sort order at one version of its collection: the rows, their sort keys
+    (unique, so a row is found by bisection) and each row's key by record id."""
+    __slots__ = ("version", "rows", "keys", "by_id")
+
+    def __init__(self, version, rows, keys, by_id):
+        self.version, self.rows, self.keys, self.by_id = version, rows, keys, by_id
+
+
+def maintained(ctx, name: str, collection: str, depends: Iterable[str], key: Hashable,
+               matches: Callable[[dict], bool], sort_key: Callable[[dict], tuple],
+               size: int = 64) -> list[dict]:
+    """The records of the caller's tenant's `collection` that `matches`, in ascending
+    `sort_key` order (keys unique), kept across writes: when only `collection` changed since
+    the kept list (the other collections it `depends` on did not), only the records that
+    changed are checked again and put in place, so a list of thousands of records costs what
+    changed, not what is there. Computed afresh when the store cannot say what changed."""
+    vendor, tenant = ctx.vendor.name, ctx.tenant
+    store = ctx.store
+    records = store.records(vendor, tenant, collection)
+    version = store.version(vendor, tenant, collection)
+    others = tuple(store.version(vendor, tenant, c) for c in depends)
+    if version is None or None in others:
+        return sorted(filter(matches, records.values()), key=sort_key)
+    cache = ctx.runtime.cache(vendor)
+    memo = cache.get(("kept", name)) or cache.setdefault(("kept", name), Memo(size))
+    memo_key = (tenant, others, key)
+    held = memo.peek(memo_key)
+    if held is not None and held.version == version:
+        return held.rows
+    changed = (store.changes_since(vendor, tenant, collection, held.version)
+               if held is not None else None)
+    if changed is None:
+        chosen = sorted(((sort_key(r), rid, r) for rid, r in records.items() if matches(r)),
+                        key=lambda t: t[0])
+        kept = _Kept(version, [r for _, _, r in chosen], [k for k, _, _ in chosen],
+                     {rid: k for k, rid, _ in chosen})
+    else:
+        rows, keys, by_id = list(held.rows), list(held.keys), dict(held.by_id)
+        for rid in changed:
+            old = by_id.pop(rid, None)
+            if old is not None:
+                at = bisect.bisect_left(keys, old)
+                del keys[at], rows[at]
+            record = records.get(rid)
+            if record is not None and matches(record):
+                new = sort_key(record)
+                at = bisect.bisect_left(keys, new)
+                keys.insert(at, new)
+                rows.insert(at, record)
+                by_id[rid] = new
+        kept = _Kept(version, rows, keys, by_id)
+    memo.put(memo_key, kept)
+    return kept.rows

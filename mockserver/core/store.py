@@ -89,6 +89,13 @@ class Store(Records):
     def records(self, vendor: str, tenant: str, collection: str) -> Mapping[str, dict]:
         """A collection as id -> record in insertion order. Read-only."""
 
+    def changes_since(self, vendor: str, tenant: str, collection: str,
+                      version: int) -> set[str] | None:
+        """The ids of the records that changed since `version` up to the collection's current
+        version (as `records` shows it), or None when this backend cannot say (a reset, or too
+        long ago): a derived cache then computes afresh."""
+        return None
+
     @abstractmethod
     def commit(self, reads: Mapping[Key, int], writes: Writes, events: list[dict],
                guard: str | None = None) -> None:

@@ -70,19 +70,26 @@ class UnitOfWork(Records):
         return copy.deepcopy(record) if record is not None else None
 
     def all(self, vendor, tenant, collection):
+        return list(self.records(vendor, tenant, collection).values())
+
+    def records(self, vendor, tenant, collection):
+        """id -> record, with this unit of work's own changes."""
         key, overlay = self._overlay(vendor, tenant, collection)
-        if not overlay:
-            records = self.store.all(*key)
-            self._note(key)
-            return records
-        merged = dict(self.store.records(*key))
+        records = self.store.records(*key)
         self._note(key)
+        if not overlay:
+            return records
+        merged = dict(records)
         for record_id, record in overlay.items():
             if record is None:
                 merged.pop(record_id, None)
             else:
                 merged[record_id] = record
-        return list(merged.values())
+        return merged
+
+    def changes_since(self, vendor, tenant, collection, version):
+        key = (vendor, str(tenant), collection)
+        return None if key in self.writes else self.store.changes_since(*key, version)
 
     def version(self, vendor, tenant, collection):
         key = (vendor, str(tenant), collection)

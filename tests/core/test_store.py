@@ -216,3 +216,47 @@ def test_events_reach_the_outbox_only_after_commit(client):
     assert [e["type"] for e in events] == ["record.created", "record.created", "thing.made"]
     assert {e["request_id"] for e in events} == {request_id}
     assert events[0]["record"] == r.get_json()["thing"]
+
+
+def test_changes_since_follows_commits_and_forgets_at_revert(store):
+    _seeded(store)
+    store.records("v", "t", "c")  # what a cached list was computed from
+    start = store.version("v", "t", "c")
+    store.put("v", "t", "c", 3, {"id": 3})
+    store.delete("v", "t", "c", 1)
+    store.records("v", "t", "c")  # a shared store's process copy catches up
+    assert store.changes_since("v", "t", "c", start) == {"3", "1"}
+    assert store.changes_since("v", "t", "c", store.version("v", "t", "c")) == set()
+    store.revert()
+    store.records("v", "t", "c")
+    assert store.changes_since("v", "t", "c", start) is None  # compute afresh
+
+
+def test_a_maintained_list_equals_a_fresh_one_after_every_write(store):
+    """core.memo.maintained over a random run of writes: always what filtering and sorting the
+    whole collection gives."""
+    import random
+    from types import SimpleNamespace
+
+    from mockserver.core.memo import maintained
+
+    store.load_base("v", [("t", "c", i, {"id": i, "n": i % 7, "on": i % 3 == 0})
+                          for i in range(1, 60)])
+    caches: dict = {}
+    ctx = SimpleNamespace(vendor=SimpleNamespace(name="v"), tenant="t", store=store,
+                          runtime=SimpleNamespace(cache=lambda v: caches.setdefault(v, {})))
+    rnd = random.Random(7)
+    matches = lambda r: r["on"]  # noqa: E731
+    key = lambda r: (r["n"], r["id"])  # noqa: E731
+    for step in range(150):
+        record_id = rnd.randint(1, 80)
+        if rnd.random() < 0.25:
+            store.delete("v", "t", "c", record_id)
+        else:
+            store.put("v", "t", "c", record_id, {"id": record_id, "n": rnd.randint(0, 9),
+                                                 "on": rnd.random() < 0.5})
+        if step == 100:
+            store.revert()
+        kept = maintained(ctx, "test", "c", (), "all", matches, key)
+        fresh = sorted(filter(matches, store.all("v", "t", "c")), key=key)
+        assert kept == fresh, step

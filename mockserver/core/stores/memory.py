@@ -25,6 +25,23 @@ def trailing_number(record_id) -> int | None:
     return int(digits.group(1)) if digits else None
 
 
+FEED = 512  # commits per collection a derived cache can catch up over
+
+
+def changes_in(feed, version, current) -> set[str] | None:
+    """The ids changed from `version` to `current` along a feed of (before, after, ids)
+    entries, or None when the feed does not reach back to `version` unbroken."""
+    if version == current:
+        return set()
+    ids: set[str] = set()
+    at = version
+    for before, after, changed in list(feed):
+        if before == at:
+            ids.update(changed)
+            at = after
+    return ids if at == current else None
+
+
 class MemoryStore(Store):
     name = "memory"
 
@@ -43,6 +60,7 @@ class MemoryStore(Store):
         self._lists: dict[str, deque] = {}
         self._kv: dict[str, Any] = {}
         self._locks: dict[str, threading.Lock] = {}
+        self._feeds: dict[Key, deque] = {}  # (version before, version after, ids) per commit
 
     # reads -----------------------------------------------------------------------------------
     def get(self, vendor, tenant, collection, record_id):
@@ -81,7 +99,10 @@ class MemoryStore(Store):
                 if self._versions.get(key, 0) != version:
                     raise Conflict(key)
             for key, changes in writes.items():
+                before = self._versions.get(key, 0)
                 live = self._writable(key)
+                self._feeds.setdefault(key, deque(maxlen=FEED)).append(
+                    (before, self._versions[key], tuple(changes)))
                 for record_id, record in changes.items():
                     if record is None:
                         live.pop(record_id, None)
@@ -125,7 +146,12 @@ class MemoryStore(Store):
         with self._lock:
             self._revert_locked()
 
+    def changes_since(self, vendor, tenant, collection, version):
+        key = (vendor, str(tenant), collection)
+        return changes_in(self._feeds.get(key, ()), version, self.version(*key))
+
     def _revert_locked(self) -> None:
+        self._feeds.clear()
         for key in self._owned:
             self._versions[key] = next(self._changes)
         self._live = dict(self._base)

@@ -28,7 +28,7 @@ import secrets
 import socket
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,6 +40,7 @@ import redis
 import redis.connection
 
 from ..store import Conflict, Key, Store
+from .memory import FEED, changes_in
 
 SEP = "\x1f"
 
@@ -270,6 +271,7 @@ class RedisStore(Store):
         self._lock = threading.Lock()
         self._registered: set[tuple[str, str]] = set()
         self._local_locks: dict[str, threading.Lock] = {}
+        self._feeds: dict[str, deque] = {}  # what moved this process's copies along, by key
         self._tokens: ContextVar[dict | None] = ContextVar(f"redis_locks_{id(self)}", default=None)
 
     def ping(self) -> None:
@@ -342,6 +344,7 @@ class RedisStore(Store):
             self._note_version(k, ver, gen)
             return held.records
         if how == "full":
+            self._feeds.pop(k, None)
             records, size = {}, 0
             for i in range(3, len(reply), 2):
                 raw = reply[i + 1]
@@ -363,6 +366,8 @@ class RedisStore(Store):
                     size += len(raw)
             for _, record_id, record in sorted(added, key=lambda a: a[0]):
                 records[record_id] = record
+            self._feeds.setdefault(k, deque(maxlen=FEED)).append(
+                (int(held.ver), int(ver), tuple(_text(reply[i]) for i in range(3, len(reply), 3))))
         self._hold(k, _Copy(ver, gen, records, size))
         self._note_version(k, ver, gen)
         return records
@@ -452,6 +457,16 @@ class RedisStore(Store):
                 records[record_id] = orjson.loads(raw) if record is None else record
                 size += len(raw)
         self._hold(k, _Copy(new, gen, records, size))
+        self._feeds.setdefault(k, deque(maxlen=FEED)).append(
+            (int(old), int(new), tuple(rid for rid, _ in rows)))
+
+    def changes_since(self, vendor, tenant, collection, version):
+        k = _key(vendor, tenant, collection)
+        with self._lock:
+            held = self._copies.get(k)
+        if held is None:
+            return None
+        return changes_in(self._feeds.get(k, ()), version, int(held.ver))
 
     # seeding and reset -----------------------------------------------------------------------
     def load_base(self, vendor, records):

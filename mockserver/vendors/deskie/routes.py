@@ -10,7 +10,7 @@ from operator import itemgetter
 from flask import request
 
 from mockserver.core.errors import SandboxError
-from mockserver.core.memo import remembered
+from mockserver.core.memo import maintained, remembered
 from mockserver.core.pagination import envelope, paginate
 from mockserver.core.rendering import RecordRenderer, encode_json
 from mockserver.core.search import caret_matcher
@@ -211,8 +211,7 @@ def list_cases(ctx):
 
 def _case_page(ctx) -> dict:
     q = ctx.query
-    rows = remembered(ctx, "case_lists", _CASE_LIST_READS, (_caller(ctx), _filters_given()),
-                      lambda: _matching_cases(ctx, q))
+    rows = _matching_cases(ctx, q)
     page = paginate(rows, q["page"], q["limit"])
     tz = _tz(ctx)
     first_response = q.get("show_first_response_time", False)
@@ -235,12 +234,14 @@ def _filters_given() -> tuple:
 
 
 def _matching_cases(ctx, q) -> list[dict]:
-    rows = _all(ctx, "cases")
-    for check in _case_checks(ctx, q):
-        rows = list(filter(check, rows))
+    """The cases the filters select, in the requested order: kept across writes (core.memo
+    `maintained`), so a list after a write re-checks only the cases that changed."""
+    checks = _case_checks(ctx, q)
     sort = q.get("sort", "created_at_desc")
-    rows.sort(key=_sort_key(sort), reverse=sort.endswith("_desc"))
-    return rows
+    rows = maintained(ctx, "case_lists", "cases", _CASE_LIST_READS[1:],
+                      (_caller(ctx), _filters_given()),
+                      lambda case: all(check(case) for check in checks), _sort_key(sort))
+    return rows[::-1] if sort.endswith("_desc") else rows
 
 
 def _case_checks(ctx, q) -> list:
