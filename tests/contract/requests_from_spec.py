@@ -134,10 +134,14 @@ def tenant_of(app, runtime, vendor: str, op, headers: dict) -> str | None:
     if not op.security:
         tenants = runtime.store.tenants(vendor)
         return tenants[0] if tenants else None
+    return vr.vendor.authenticate(read_credential_of(app, vr, op, headers), runtime).tenant
+
+
+def read_credential_of(app, vr, op, headers: dict):
+    """The credential these headers carry for the operation's (first) security scheme."""
     scheme = vr.schemes[next(iter(op.security[0]))]
     with app.test_request_context(headers=headers):
-        credential = read_credential(flask_request, scheme)
-    return vr.vendor.authenticate(credential, runtime).tenant
+        return read_credential(flask_request, scheme)
 
 
 def find_operation(runtime, vendor: str, op_id: str):
@@ -467,13 +471,15 @@ def required_query(builder: Builder, doc: dict, op) -> dict:
 class OperationRequests:
     """Requests for one operation, built from the spec and the seed of one tenant: its path with
     real ids (or ids that do not exist), its required query, a body from its schema. `seed`
-    names the seeded choice of ids, so each test makes its own and keeps it."""
+    names the seeded choice of ids, so each test makes its own and keeps it; `builder` is the
+    Builder (sub)class that fills in the values."""
 
-    def __init__(self, runtime, vendor: str, op, tenant: str | None, *, seed: str):
+    def __init__(self, runtime, vendor: str, op, tenant: str | None, *, seed: str,
+                 builder: type[Builder] = Builder):
         self.vendor, self.op = vendor, op
         self.doc = runtime.vendors[vendor].document
         self.rnd = random.Random(seed)
-        self.b = Builder(runtime, vendor, tenant, self.doc, self.rnd)
+        self.b = builder(runtime, vendor, tenant, self.doc, self.rnd)
         self.params = path_params(self.doc, op)
         self.schema = body_schema(op)
         self.has_body = "requestBody" in op.spec
