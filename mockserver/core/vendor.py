@@ -16,6 +16,14 @@ CORE_ERROR_KINDS = ("validation", "unsupported_media_type", "not_found", "method
                     "rate_limited", "fault", "too_large")
 CoreErrors = Mapping[str, tuple[str, str]]
 
+# The callers a vendor's `principal_headers(runtime, kind)` hook can give (the contract tests try
+# every protected operation with each): "valid" (as sample_headers), "bad" (credentials of the
+# right shape that match nobody), "deactivated" (a principal that exists but is switched off),
+# "weak" (one too weak for what the spec's `x-sandbox-access` or the vendor's documented
+# restrictions ask), "other_tenant" (a valid caller of another tenant than "valid"'s). The hook
+# answers None for a kind the vendor has no such caller of.
+PRINCIPAL_KINDS = ("valid", "bad", "deactivated", "weak", "other_tenant")
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -41,6 +49,8 @@ class Vendor:
     query_dialect: str = "plain"             # see core.dialects
     common_headers: Mapping[str, str] = field(default_factory=dict)
     sample_headers: Callable[..., dict] | None = None  # (runtime) -> headers of a valid caller
+    # (runtime, kind) -> headers of a caller of one of PRINCIPAL_KINDS, or None if it has none
+    principal_headers: Callable[..., dict | None] | None = None
     # (ctx, requirement) -> None or SandboxError: an operation's `x-sandbox-access` in the spec
     authorize: Callable[..., None] | None = None
     limitations: tuple[str, ...] = ()
@@ -53,12 +63,14 @@ class Vendor:
     def from_package(cls, *, models: ModuleType, routes: ModuleType, factories: ModuleType,
                      schemas: ModuleType, **fields: Any) -> "Vendor":
         """A vendor wired by the package layout of docs/adding-a-vendor.md: `models` gives
-        authenticate, credentials_section, rotate_key and sample_headers; `factories` gives
-        build_seed; `schemas` gives RECORD_SCHEMAS; `routes` holds one view per operationId."""
+        authenticate, credentials_section, rotate_key, sample_headers and principal_headers;
+        `factories` gives build_seed; `schemas` gives RECORD_SCHEMAS; `routes` holds one view
+        per operationId."""
         return cls(authenticate=models.authenticate, routes=routes,
                    build_seed=factories.build_seed, credentials=models.credentials_section,
                    rotate_credential=models.rotate_key, record_schemas=schemas.RECORD_SCHEMAS,
                    sample_headers=getattr(models, "sample_headers", None),
+                   principal_headers=getattr(models, "principal_headers", None),
                    authorize=getattr(models, "authorize", None), **fields)
 
 

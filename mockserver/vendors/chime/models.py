@@ -109,6 +109,30 @@ def sample_headers(runtime) -> dict:
     return {"Authorization": f"Bearer {admin['api_key']}"}
 
 
+def principal_headers(runtime, kind: str) -> dict | None:
+    """Callers of each kind of core.vendor.PRINCIPAL_KINDS, from the store. One tenant, and keys
+    are simply valid or not (notes §2), so there is no deactivated or other-tenant caller.
+    weak: the non-administrator with the narrowest reporting scope (none at all when there is
+    such a user), refused 403 on a queue outside it; bad: a GUID of no user (401)."""
+    store = runtime.store
+    keyed = [u for u in users(store) if u.get("api_key")]
+    if kind == "valid":
+        return sample_headers(runtime)
+    if kind == "bad":
+        taken = {u["api_key"].lower() for u in keyed}
+        rnd = runtime.randomness().stream(V, "principal", kind)
+        key = next(k for k in iter(lambda: guid(rnd), None) if k.lower() not in taken)
+        return {"Authorization": f"Bearer {key}"}
+    if kind == "weak":
+        queues = queues_by_id(store)
+        plain = sorted((u for u in keyed if not u.get("admin")),
+                       key=lambda u: (len(scope(u, queues)), u["id"]))
+        return {"Authorization": f"Bearer {plain[0]['api_key']}"} if plain else None
+    if kind in ("deactivated", "other_tenant"):
+        return None
+    raise ValueError(f"unknown principal kind {kind!r}")
+
+
 def rotate_key(runtime, ident: str) -> dict:
     """Admin > People > generate: a new GUID for the user; the old one fails at once (notes §2)."""
     user = keys.rotate(runtime, V, TENANT, "users", int(ident) if ident.isdigit() else None,

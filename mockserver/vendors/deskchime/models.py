@@ -42,6 +42,26 @@ def sample_headers(runtime) -> dict:
     return {"x-api-key": organizations(runtime.store)[0]["apiKey"]}
 
 
+def principal_headers(runtime, kind: str) -> dict | None:
+    """Callers of each kind of core.vendor.PRINCIPAL_KINDS, from the store. One key per
+    organization and nothing finer (the page knows no deactivated or weaker key), so there is
+    no deactivated or weak caller; bad: a well-formed key of no organization (401
+    API_KEY_NOT_FOUND); other_tenant: the second organization's key."""
+    orgs = organizations(runtime.store)
+    if kind == "valid":
+        return sample_headers(runtime)
+    if kind == "bad":
+        taken = {o["apiKey"] for o in orgs}
+        rnd = runtime.randomness().stream(V, "principal", kind)
+        key = next(k for k in iter(lambda: "dc_live_" + token(rnd, 32), None) if k not in taken)
+        return {"x-api-key": key}
+    if kind in ("deactivated", "weak"):
+        return None
+    if kind == "other_tenant":
+        return {"x-api-key": orgs[1]["apiKey"]} if len(orgs) > 1 else None
+    raise ValueError(f"unknown principal kind {kind!r}")
+
+
 def rotate_key(runtime, ident: str) -> dict:
     """Regenerate an organization's key; the old one stops working at once."""
     org = keys.rotate(runtime, V, ident, "organization", ident, field="apiKey",

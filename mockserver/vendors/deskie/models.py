@@ -72,15 +72,54 @@ def credentials_section(runtime, base_url: str) -> dict:
     return {"base_url": base_url, "accounts": out}
 
 
+def _basic(email: str, api_key: str) -> dict:
+    import base64
+    raw = f"{email}:{api_key}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+def _agent(store, acc: dict, *, active: bool, access: str | None) -> dict | None:
+    """The account's agent of lowest id that is (in)active, and of that access if given."""
+    return next((s for s in sorted(store.all(V, acc["domain"], "staff"),
+                                   key=lambda s: s["staff_id"])
+                 if s["active"] == active and access in (None, s["access"])), None)
+
+
 def sample_headers(runtime) -> dict:
     """Basic auth of the first account's first active full-access agent."""
-    import base64
     acc = accounts(runtime.store)[0]
-    agent = next(s for s in sorted(runtime.store.all(V, acc["domain"], "staff"),
-                                   key=lambda s: s["staff_id"])
-                 if s["active"] and s["access"] == "full")
-    raw = f"{agent['staff_email']}:{acc['api_key']}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+    agent = _agent(runtime.store, acc, active=True, access="full")
+    return _basic(agent["staff_email"], acc["api_key"])
+
+
+def principal_headers(runtime, kind: str) -> dict | None:
+    """Callers of each kind of core.vendor.PRINCIPAL_KINDS, from the store. Overview "Access to
+    data": the key plus an active agent's e-mail; a limited agent is refused what needs full
+    access (the spec's x-sandbox-access: full), a deactivated agent is refused (401
+    staff_not_active). bad: the first agent's e-mail with a 40-hex key of no account."""
+    store = runtime.store
+    first, *others = accounts(store)
+    if kind == "valid":
+        return sample_headers(runtime)
+    if kind == "bad":
+        taken = {a["api_key"] for a in accounts(store)}
+        rnd = runtime.randomness().stream(V, "principal", kind)
+        key = next(k for k in iter(lambda: token(rnd, 40, HEX), None) if k not in taken)
+        return _basic(_agent(store, first, active=True, access="full")["staff_email"], key)
+    if kind == "deactivated":
+        agent = (_agent(store, first, active=False, access="full")
+                 or _agent(store, first, active=False, access=None))
+        return None if agent is None else _basic(agent["staff_email"], first["api_key"])
+    if kind == "weak":
+        agent = _agent(store, first, active=True, access="limited")
+        return None if agent is None else _basic(agent["staff_email"], first["api_key"])
+    if kind == "other_tenant":
+        for acc in others:
+            agent = _agent(store, acc, active=True, access="full")
+            if agent is not None:
+                return _basic(agent["staff_email"], acc["api_key"])
+        return None
+    raise ValueError(f"unknown principal kind {kind!r}")
 
 
 def rotate_key(runtime, ident: str) -> dict:
