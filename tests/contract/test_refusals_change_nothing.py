@@ -267,13 +267,12 @@ def _positive_bodies(doc: dict, op, count: int) -> list:
 
 
 # -- running an operation ------------------------------------------------------------------------
-_RESULTS: dict[tuple[str, str, bool], list[Outcome]] = {}
-
+_RESULTS: dict[tuple[str, str, str, bool], list[Outcome]] = {}
 
 
 def _exercise(app, client, runtime, reached, vendor: str, op_id: str, *,
               sweep: bool = False) -> list[Outcome]:
-    key = (vendor, op_id, sweep)
+    key = (runtime.backend.name, vendor, op_id, sweep)  # each store backend runs its own
     if key in _RESULTS:
         return _RESULTS[key]
     runtime.reset()
