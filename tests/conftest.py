@@ -2,7 +2,9 @@
 
 The `app` fixture (and `client`, `runtime`, `control` on it) runs each test on both store
 backends: the in-memory one and Redis (a real `redis-server` started on a free port; see
-tests/redis_server.py). `MOCKSERVER_TEST_STORES=memory` narrows a run to one of them."""
+tests/redis_server.py). `MOCKSERVER_TEST_STORES=fleet` runs them against two live servers with two
+workers each on one Redis, every request sent to one of them in turn (tests/fleet.py);
+`MOCKSERVER_TEST_STORES=memory` narrows a run to one backend."""
 from __future__ import annotations
 
 import os
@@ -14,6 +16,7 @@ from mockserver.config import Settings
 from mockserver.core.clock import parse_instant
 from mockserver.registry import available_vendors
 
+from .fleet import FleetClient, fleet_store_url, start_fleet
 from .redis_server import redis_store_url
 from .support import SpecCheckedClient
 
@@ -32,7 +35,7 @@ test_vendors.__test__ = False  # a helper, not a test
 
 def test_stores() -> list[str]:
     named = os.environ.get("MOCKSERVER_TEST_STORES", "")
-    return [v for v in named.replace(",", " ").split()] or ["memory", "redis"]
+    return [v for v in named.replace(",", " ").split()] or ["memory", "redis", "fleet"]
 
 
 test_stores.__test__ = False
@@ -45,10 +48,15 @@ def sandbox_app(**overrides):
               **overrides}
     key = tuple(sorted(values.items()))
     if key not in _apps:
+        client_class = SpecCheckedClient
         if values.get("store") == "redis":
             values["store"] = redis_store_url()
+        elif values.get("store") == "fleet":
+            values["store"] = fleet_store_url()
+            client_class = type("Fleet", (FleetClient,), {"bases": start_fleet(
+                values["store"], FROZEN_AT, tuple(values["vendors"]))})
         app = create_app(Settings(**values))
-        app.test_client_class = SpecCheckedClient
+        app.test_client_class = client_class
         _apps[key] = app
     app = _apps[key]
     app.extensions["sandbox"].reset()
@@ -57,7 +65,7 @@ def sandbox_app(**overrides):
 
 @pytest.fixture(params=test_stores())
 def store_backend(request) -> str:
-    """memory or redis: the backend the test's app runs on."""
+    """memory, redis or fleet: the backend the test's app runs on."""
     return request.param
 
 

@@ -16,7 +16,7 @@ def key(client):
 def test_health(client, store_backend):
     assert client.get("/__sandbox/health").get_json() == {
         "status": "ok", "vendors": sorted(client.application.extensions["sandbox"].vendors),
-        "seed": 1, "store": store_backend}
+        "seed": 1, "store": "memory" if store_backend == "memory" else "redis"}
 
 
 def test_credentials_document_shape(client):

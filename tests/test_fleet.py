@@ -6,61 +6,28 @@ seen through the other, and the limits hold for the fleet, not per process.
 from __future__ import annotations
 
 import base64
-import os
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
+from tests.live import serve, stop
 from tests.redis_server import redis_store_url
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
 FROZEN = "2026-06-15T12:00:00Z"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(store: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "MOCKSERVER_FREEZE_TIME": FROZEN}
-    proc = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port),
-                             "--store", store, "--workers", "2", "--log-level", "warning"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _ready(proc: subprocess.Popen, base: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:  # the workers are starting: poll the port until it answers
-        assert proc.poll() is None, proc.stderr.read()
-        try:
-            if requests.get(f"{base}/__sandbox/health", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            assert time.monotonic() < deadline, f"{base} never answered"
-
-
 @pytest.fixture(scope="module")
 def fleet():
     store = redis_store_url()
-    servers = [_serve(store) for _ in range(2)]
+    servers = []
     try:
-        for proc, base in servers:
-            _ready(proc, base)
+        for _ in range(2):
+            servers.append(serve("--store", store, "--workers", "2", frozen=FROZEN))
         yield [base for _, base in servers]
     finally:
-        for proc, _ in servers:
-            proc.terminate()
-        for proc, _ in servers:
-            proc.wait(timeout=20)
+        stop(*(proc for proc, _ in servers))
 
 
 @pytest.fixture

@@ -3,23 +3,15 @@ one once stayed in memory at about twice its size, and a reset freed nothing).""
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 import requests
 
+from tests.live import serve, stop
+
 pytestmark = pytest.mark.live
 BODY_MB, BODIES = 2, 40
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss_mb(pid: int) -> float:
@@ -34,21 +26,8 @@ def _rss_mb(pid: int) -> float:
 
 
 def test_distinct_large_bodies_leave_memory_flat():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port),
-                             "--vendor", "deskchime", "--rate-limits", "off",
-                             "--log-level", "warning"],
-                            stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            env={**os.environ, "MOCKSERVER_FREEZE_TIME": "2026-06-15T12:00:00Z"})
-    base = f"http://127.0.0.1:{port}"
+    proc, base = serve("--vendor", "deskchime", "--rate-limits", "off")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{base}/__sandbox/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline and proc.poll() is None
         key = requests.get(f"{base}/__sandbox/credentials").json()["deskchime"]
         headers = {"x-api-key": key["organizations"][0]["api_key"],
                    "Content-Type": "application/json"}
@@ -67,5 +46,4 @@ def test_distinct_large_bodies_leave_memory_flat():
         grown = after - before
         assert grown < BODY_MB * BODIES / 4, f"{before:.0f} MB -> {after:.0f} MB"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)

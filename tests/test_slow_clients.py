@@ -5,44 +5,23 @@ These measure the server's own responsiveness in real time (not sandbox time): t
 sockets, never sleep."""
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
 
+from tests.live import serve, stop
+
 pytestmark = pytest.mark.live
 KEEPALIVE = 2  # seconds a request head may take (the server's --keepalive)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port),
-                             "--vendor", "deskchime", "--keepalive", str(KEEPALIVE),
-                             "--log-level", "warning"],
-                            stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            env={**os.environ, "MOCKSERVER_FREEZE_TIME": "2026-06-15T12:00:00Z"})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{base}/__sandbox/health", timeout=1)
-            break
-        except requests.ConnectionError:
-            assert time.monotonic() < deadline and proc.poll() is None
-    yield port, base
-    proc.terminate()
-    proc.wait(timeout=10)
+    proc, base = serve("--vendor", "deskchime", "--keepalive", str(KEEPALIVE))
+    yield int(base.rsplit(":", 1)[1]), base
+    stop(proc)
 
 
 def _timed_request(base: str) -> float:

@@ -44,9 +44,20 @@ class Memo:
                 self._items.move_to_end(key)
                 return self._items[key][0]
         value = compute()  # outside the lock; a refusal (SandboxError) is not kept
+        self.put(key, value)
+        return value
+
+    def peek(self, key: Hashable):
+        with self._lock:
+            hit = self._items.get(key)
+            return hit[0] if hit is not None else None
+
+    def put(self, key: Hashable, value) -> None:
+        """Keep `value` under `key` (the newest), then forget the oldest beyond the bounds; a
+        value larger than the byte bound is not kept at all."""
         weight = weigh(value)
         if weight > self._max_bytes:
-            return value
+            return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
@@ -56,24 +67,6 @@ class Memo:
             while len(self._items) > self._size or self._bytes > self._max_bytes:
                 _, (_, gone) = self._items.popitem(last=False)
                 self._bytes -= gone
-        return value
-
-    def peek(self, key: Hashable):
-        with self._lock:
-            hit = self._items.get(key)
-            return hit[0] if hit is not None else None
-
-    def put(self, key: Hashable, value) -> None:
-        self.get(key, lambda: value) if key not in self._items else self._replace(key, value)
-
-    def _replace(self, key: Hashable, value) -> None:
-        weight = weigh(value)
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= old[1]
-            self._items[key] = (value, weight)
-            self._bytes += weight
 
     def __len__(self) -> int:
         return len(self._items)

@@ -52,41 +52,6 @@ def test_clock_frozen_start_and_reset():
     assert clock.state()["now"] == "2026-01-01T00:00:00Z"
 
 
-def test_store_copy_on_write_and_revert():
-    store = open_store("memory://")
-    store.load_base("v", [("t", "c", 1, {"id": 1, "n": "a"}), ("t", "c", 2, {"id": 2, "n": "b"})])
-    copy = store.get("v", "t", "c", 1)
-    copy["n"] = "changed"
-    assert store.get("v", "t", "c", 1)["n"] == "a"  # get hands out a private copy
-    assert store.peek("v", "t", "c", 1) is store.all("v", "t", "c")[0]  # peek does not copy
-    assert store.peek("v", "t", "c", 9) is None
-    store.put("v", "t", "c", 3, {"id": 3})
-    assert store.delete("v", "t", "c", 1) and not store.delete("v", "t", "c", 1)
-    assert [r["id"] for r in store.all("v", "t", "c")] == [2, 3]
-    assert store.next_id("v", "t", "c") == 4
-    store.revert()
-    assert [r["id"] for r in store.all("v", "t", "c")] == [1, 2]
-    assert store.next_id("v", "t", "c") == 3
-    assert store.tenants("v") == ["t"] and store.collections("v", "t") == ["c"]
-
-
-def test_store_version_changes_with_every_change_to_a_collection():
-    store = MemoryStore()
-    store.load_base("v", [("t", "c", 1, {"id": 1}), ("t", "d", 1, {"id": 1})])
-    seen = [store.version("v", "t", "c")]
-    other = store.version("v", "t", "d")
-    assert store.version("v", "t", "c") == seen[-1]  # reading changes nothing
-    for change in (lambda: store.put("v", "t", "c", 2, {"id": 2}),
-                   lambda: store.delete("v", "t", "c", 2), store.revert,
-                   lambda: store.load_base("v", [("t", "c", 1, {"id": 1})])):
-        change()
-        assert store.version("v", "t", "c") not in seen
-        seen.append(store.version("v", "t", "c"))
-    assert not store.delete("v", "t", "c", 99) and store.version("v", "t", "c") == seen[-1]
-    store.put("v", "t", "c", 3, {"id": 3})
-    assert store.version("v", "t", "d") != other  # the reseed above replaced d too
-
-
 def test_memo_keeps_answers_by_key_forgets_the_oldest_and_never_keeps_a_refusal():
     from mockserver.core.memo import Memo
 
@@ -106,12 +71,6 @@ def test_memo_keeps_answers_by_key_forgets_the_oldest_and_never_keeps_a_refusal(
     with pytest.raises(ValueError):
         memo.get("d", refuse)
     assert memo.get("d", compute(7)) == 7
-
-
-def test_store_ids_with_prefixes_advance_the_counter():
-    store = MemoryStore()
-    store.load_base("v", [("t", "users", "u41", {"id": "u41"})])
-    assert store.next_id("v", "t", "users") == 42
 
 
 def test_store_unknown_url_is_refused():
