@@ -252,11 +252,12 @@ class RedisStore(Store):
         query = parse_qs(parts.query)
         self.namespace = (query.pop("namespace", ["mockserver"]) or ["mockserver"])[0]
         self._cache_bytes = int((query.pop("cache_mb", ["256"]) or ["256"])[0]) * 1024 * 1024
+        holding = (query.pop("holding", ["1"]) or ["1"])[0] not in ("0", "false", "no")
         rest = "&".join(f"{k}={v[0]}" for k, v in query.items())
         self.url = urlunsplit((parts.scheme, parts.netloc, parts.path, rest, ""))
         self._r = redis.Redis.from_url(self.url, health_check_interval=30,
                                        **({"connection_class": _HoldingConnection}
-                                          if parts.scheme == "redis" else {}))
+                                          if parts.scheme == "redis" and holding else {}))
         self._p = self.namespace
         self._load = self._r.register_script(_LOAD)
         self._commit = self._r.register_script(_COMMIT)
