@@ -71,6 +71,7 @@ class OperationValidator:
         self._outcomes = Memo(self.CACHE_SIZE)
         self._params = self._declared_parameters(document, op)
         self._absent: dict[tuple[str, str], tuple] = {}
+        self._values = Memo(4096)  # one parameter's outcome by its raw values
 
     def _declared_parameters(self, document: SchemaPath, op: Operation) -> list[tuple]:
         """(name, location, parameter, by_name) in openapi-core's own order (the operation's,
@@ -115,17 +116,36 @@ class OperationValidator:
                 if absent[0] == "value":
                     getattr(validated, where)[name] = copy.deepcopy(absent[1])
                     continue
-            try:
-                value = self._u._get_parameter(parameters, param)
-            except MissingParameter:
+            outcome = self._one(parameters, name, where, param, by_name)
+            if outcome[0] == "skip":
                 continue
-            except ParameterValidationError as exc:
-                errors.append(exc)
+            if outcome[0] == "error":
+                errors.append(outcome[1])
                 continue
-            getattr(validated, where)[name] = value
+            getattr(validated, where)[name] = copy.deepcopy(outcome[1])
         if errors:
             raise ParametersError(errors=errors, parameters=validated)
         return validated
+
+    def _one(self, parameters: RequestParameters, name: str, where: str, param: SchemaPath,
+             by_name: bool) -> tuple:
+        """openapi-core's own step for one parameter; its outcome depends on that parameter's
+        raw values alone, so it is kept per value (short values only: a few thousand each)."""
+        source = parameters[where]
+        raw = (tuple(source.getlist(name)) if hasattr(source, "getlist") else
+               (source.get(name),)) if by_name else None
+        key = (name, where, raw)
+        if raw is not None and sum(len(str(v)) for v in raw) <= 256:
+            return self._values.get(key, lambda: self._run_one(parameters, param))
+        return self._run_one(parameters, param)
+
+    def _run_one(self, parameters: RequestParameters, param: SchemaPath) -> tuple:
+        try:
+            return ("value", self._u._get_parameter(parameters, param))
+        except MissingParameter:
+            return ("skip",)
+        except ParameterValidationError as exc:
+            return ("error", exc)
 
     def _outcome_when_absent(self, param: SchemaPath) -> tuple:
         empty = RequestParameters(query=ImmutableMultiDict(), header=Headers(),
