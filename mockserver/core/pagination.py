@@ -18,6 +18,8 @@ class Page:
 
 
 def paginate(items: Sequence[Any], page: int, limit: int) -> Page:
+    """One page of `items`; a page 0 (where a vendor's spec admits it) is the first page."""
+    page = max(page, 1)
     start = (page - 1) * limit
     return Page(items[start:start + limit], page, limit, len(items))
 

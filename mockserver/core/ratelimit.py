@@ -89,13 +89,17 @@ class RateLimiter:
     # counting ----------------------------------------------------------------------------
     def hit(self, vendor: str, tenant: str, bucket: str, policy: RateLimitPolicy,
             method: str, resolve_limit: Callable[[], int]) -> Decision | None:
-        """Count one request; None when limits are off for the vendor."""
+        """Count one request. With limits off nothing is counted or refused, but the answer
+        still carries the vendor's headers (clients are told to read them): the documented
+        limit, all of it remaining, and a window from now."""
         mode = self.mode(vendor)
+        now = self._clock.timestamp()
         if mode.get("mode") == "off":
-            return None
+            limit = resolve_limit()
+            return Decision(True, limit, limit, now + policy.window, policy.window,
+                            policy.headers)
         limit = int(mode["limit"]) if "limit" in mode else resolve_limit()
         window = int(mode.get("window", policy.window))
-        now = self._clock.timestamp()
         started, used, allowed = self._store.window_hit(
             f"rate:{vendor}", f"{tenant}/{bucket}", now, window, policy.cost(method), limit)
         reset_at = started + window

@@ -55,7 +55,9 @@ def test_ratelimit_unauthenticated_requests_are_not_counted(dc, acme):
 def test_ratelimit_modes_through_control_api(client, dc, acme):
     assert client.put("/__sandbox/ratelimits/deskchime", json={"mode": "off"}).status_code == 200
     answers = _spend(dc, 70, acme)
-    assert all(s == 200 and "X-RateLimit-Limit" not in h for s, _, h in answers)
+    # off: nothing counted or refused, but the documented headers stay (clients read them)
+    assert all(s == 200 and h["X-RateLimit-Limit"] == "60" and h["X-RateLimit-Remaining"] == "60"
+               and "Retry-After" not in h for s, _, h in answers)
     r = client.put("/__sandbox/ratelimits/deskchime", json={"limit": 2, "window": 10})
     assert r.get_json() == {"mode": "custom", "limit": 2, "window": 10}
     assert [s for s, _, _ in _spend(dc, 3, acme)] == [200, 200, 429]

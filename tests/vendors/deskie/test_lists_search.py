@@ -29,7 +29,7 @@ def test_macros_common_and_personal(dk, auth):
     assert other["personal"] == []
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "page=0"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "page=-1"])
 def test_page_and_limit_bounds(dk, query):
     status, data, _ = dk(f"/api/users.json?{query}")
     assert status == 400 and data["error"] == "validation_error"
@@ -145,3 +145,11 @@ def test_a_repeated_case_list_follows_every_change_to_the_cases(dk, state, contr
     assert open_ids(auth(access="limited")) < open_ids()
     control.post("/reset")
     assert open_ids() == before
+
+
+def test_page_zero_reads_as_the_first_page(dk):
+    """A loader checked against the live service starts its crawl at page=0."""
+    _, first, _ = dk("/api/cases.json?limit=5&page=1")
+    status, zero, _ = dk("/api/cases.json?limit=5&page=0")
+    assert status == 200 and zero == first and zero["total_count"] > 5
+    assert dk("/api/cases.json?page=-1")[0] == 400

@@ -50,3 +50,14 @@ def test_basic_plan_floor_of_20(dk, state, agent, control):
                   json={"staff": {"replace_staff_id": me}})[0] == 200
     control.put("/ratelimits/deskie", json={"mode": "documented"})
     assert dk("/api/labels.json")[2]["rate_limit_per_minute"] == "20"  # 1 agent x 5 < floor
+
+
+def test_with_limits_off_the_documented_headers_stay(dk, control):
+    """The docs tell scripts to read api_calls_left and rate_limit_per_minute, and a published
+    ETL treats them as mandatory: with limits off they are still sent, nothing is refused."""
+    control.put("/ratelimits/deskie", json={"mode": "off"})
+    limit = dk("/api/labels.json")[2]["rate_limit_per_minute"]
+    for _ in range(int(limit) + 5):
+        status, _, headers = dk("/api/labels.json")
+        assert status == 200
+        assert headers["rate_limit_per_minute"] == limit and headers["api_calls_left"] == limit
