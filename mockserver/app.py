@@ -11,7 +11,7 @@ from . import control
 from .config import Settings
 from .core import pipeline
 from .core.errors import SandboxError
-from .core.routing import CaseInsensitivePaths
+from .core.routing import CaseInsensitivePaths, HostRouting
 from .runtime import Runtime
 
 
@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
                     insensitive.append((prefix, op.path))
     if insensitive:
         app.wsgi_app = CaseInsensitivePaths(app.wsgi_app, insensitive)
+    app.wsgi_app = HostRouting(app.wsgi_app, runtime.vendors, [
+        name for name, vr in runtime.vendors.items() if vr.document.get("x-sandbox-host-tenant")])
 
     @app.errorhandler(HTTPException)
     def _refuse(exc: HTTPException):

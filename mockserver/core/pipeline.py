@@ -6,7 +6,7 @@ request, and its id) -> inject faults -> authenticate -> enforce the rate limit 
 x-sandbox-access) -> read the body (limits, JSON that
 can be stored: core.bodies) -> validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
 the view returns, with the events the change raised; a refusal drops every write.
-After: rate-limit headers -> the vendor's common headers -> the journal.
+After: rate-limit headers -> the vendor's common headers -> X-Request-Id -> the journal.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from . import bodies, dialects
 from .auth import read_credential
 from .context import RequestContext
+from .routing import HOST_TENANT
 from .errors import SandboxError, render
 from .rendering import encode_json
 from .store import Conflict
@@ -53,6 +54,10 @@ def authenticate(ctx: RequestContext) -> None:
     scheme_name = next(iter(requirements[0]))
     credential = read_credential(request, schemes[scheme_name])
     ctx.principal = ctx.vendor.authenticate(credential, ctx.runtime)
+    named = request.environ.get(HOST_TENANT)  # <tenant>.<vendor>.localhost (core.routing)
+    if named is not None and ctx.principal.tenant != named:
+        rule = ctx.runtime.vendors[ctx.vendor.name].document["x-sandbox-host-tenant"]
+        raise SandboxError(401, rule["code"], rule["message"])
 
 
 def authorize(ctx: RequestContext) -> None:
@@ -154,6 +159,10 @@ def add_vendor_headers(ctx: RequestContext, response: Response) -> None:
         response.headers.setdefault(name, value)
 
 
+def add_request_id(ctx: RequestContext, response: Response) -> None:
+    response.headers["X-Request-Id"] = ctx.request_id  # the id of its journal entry
+
+
 def record_in_journal(ctx: RequestContext, response: Response) -> None:
     ctx.runtime.journal.record({
         "seq": ctx.seq,
@@ -171,7 +180,7 @@ def record_in_journal(ctx: RequestContext, response: Response) -> None:
     })
 
 
-AFTER = (add_rate_limit_headers, add_vendor_headers, record_in_journal)
+AFTER = (add_rate_limit_headers, add_vendor_headers, add_request_id, record_in_journal)
 
 
 # -- the run ---------------------------------------------------------------------------------

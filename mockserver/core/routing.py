@@ -1,4 +1,11 @@
-"""Routing helpers: case-insensitive path matching for vendors whose servers ignore case.
+"""Routing helpers: host-based routing, and case-insensitive path matching for vendors whose
+servers ignore case.
+
+A request whose Host is `<vendor>.localhost[:port]` is served at that vendor's real root paths,
+so a client configured with the real base URL's shape and absolute paths works on the
+multi-vendor server; for a vendor whose real host names the tenant (`<tenant>.<vendor>.localhost`,
+the spec's `x-sandbox-host-tenant`) the tenant is handed on, and a key of another tenant is then
+refused (core.pipeline).
 
 Some vendors' servers (ASP.NET MVC, for one) match route names case-insensitively. Werkzeug's
 router does not, so a small WSGI wrapper rewrites such a path to the spelling the spec uses
@@ -37,4 +44,31 @@ class CaseInsensitivePaths:
 
     def __call__(self, environ, start_response):
         environ["PATH_INFO"] = self.canonical(environ.get("PATH_INFO", ""))
+        return self.app(environ, start_response)
+
+
+HOST_TENANT = "mockserver.host_tenant"  # the environ key the pipeline reads
+
+
+class HostRouting:
+    """`<vendor>.localhost` and `<tenant>.<vendor>.localhost` as the vendor's own host."""
+
+    def __init__(self, app, vendors: Iterable[str], tenant_hosts: Iterable[str]):
+        self.app = app
+        self.vendors = set(vendors)
+        self.tenant_hosts = set(tenant_hosts)
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST", "").split(":", 1)[0].strip().lower().rstrip(".")
+        labels = host.split(".")
+        vendor = tenant = None
+        if len(labels) >= 2 and labels[-1] == "localhost" and labels[-2] in self.vendors:
+            vendor, tenant = labels[-2], ".".join(labels[:-2])
+        if vendor is not None:
+            path = environ.get("PATH_INFO", "") or "/"
+            if not (path == f"/{vendor}" or path.startswith(f"/{vendor}/")
+                    or path.startswith("/__sandbox")):
+                environ["PATH_INFO"] = f"/{vendor}{path}"
+            if tenant and vendor in self.tenant_hosts:
+                environ[HOST_TENANT] = tenant
         return self.app(environ, start_response)
