@@ -207,6 +207,18 @@ def log_change(ctx, case_id: int, event: str, old, new, by: str | None = None) -
         "done_by": by or f"staff_{me(ctx)}", "old_value": str(old), "value": str(new)})
 
 
+# -- both names --------------------------------------------------------------------------------
+# Deskie's field -> Omnidesk's name of the same field (vendor-notes §12): answered under both,
+# accepted under either.
+ALIASES = {"recipient_cc": "cc_emails", "recipient_bcc": "bcc_emails"}
+
+
+def aliased(body: dict) -> dict:
+    """The aliased fields a write body gives, under Deskie's names (Deskie's wins if both)."""
+    return {name: body[name] if name in body else body[other]
+            for name, other in ALIASES.items() if name in body or other in body}
+
+
 # -- dates ----------------------------------------------------------------------------------
 def zone(ctx) -> ZoneInfo:
     return ZoneInfo(ctx.store.peek(V, ctx.tenant, "account", ctx.tenant).get("timezone", "UTC"))

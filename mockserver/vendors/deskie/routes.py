@@ -378,7 +378,8 @@ def create_case(ctx):
             "subject": body["subject"], "user_id": user["user_id"],
             "staff_id": body.get("staff_id", 0), "group_id": group_id, "status": "open",
             "priority": body.get("priority", "normal"), "channel": channel,
-            "recipient": "", "recipient_cc": "", "recipient_bcc": "", "deleted": False,
+            "recipient": "", "recipient_cc": "", "recipient_bcc": "", **models.aliased(body),
+            "deleted": False,
             "spam": False, "created_at": created, "updated_at": max(created, now),
             "closed_at": None, "last_response_at": None, "first_response_at": None,
             "parent_case_id": 0, "language_id": body.get("language_id") or user.get("language_id") or 0,
@@ -412,6 +413,7 @@ def edit_case(ctx):
     for key in ("subject", "staff_id", "group_id", "priority", "language_id"):
         if key in body:
             case[key] = body[key]
+    case.update(models.aliased(body))
     if "status" in body and body["status"] != case["status"]:
         case["status"] = body["status"]
         case["closed_at"] = now_ts(ctx) if body["status"] == "closed" else None

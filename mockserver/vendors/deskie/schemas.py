@@ -283,6 +283,7 @@ def case_out(case: dict, tz, first_response: bool = False) -> dict:
     out = {k: case[k] for k in ("case_id", "case_number", "subject", "user_id", "staff_id",
                                 "group_id", "status", "priority", "channel", "recipient",
                                 "recipient_cc", "recipient_bcc", "deleted", "spam")}
+    out.update(cc_emails=case["recipient_cc"], bcc_emails=case["recipient_bcc"])  # Omnidesk
     out.update(created_at=rfc2822(case["created_at"], tz),
                updated_at=rfc2822(case["updated_at"], tz),
                closed_at=rfc2822(case.get("closed_at"), tz),

@@ -142,3 +142,22 @@ def test_state_view_arranges_records_by_their_own_id_field(dk, control):
     replaced = control.put(f"{base}/{label_id}", json={"label_id": 1, "label_title": "Renamed"})
     assert replaced == {"label_id": label_id, "label_title": "Renamed"}
     assert dk(f"/api/labels/{label_id}.json")[1]["label"]["label_title"] == "Renamed"
+
+
+@pytest.mark.parametrize("cc, bcc", [("recipient_cc", "recipient_bcc"), ("cc_emails", "bcc_emails")])
+def test_cc_and_bcc_under_both_names(dk, cc, bcc):
+    """Deskie calls them recipient_cc/bcc, Omnidesk cc_emails/bcc_emails (notes §12): ETLs read
+    either on every case, and writes may send either."""
+    status, made, _ = dk("/api/cases.json", method="POST", json={"case": {
+        "user_email": "cc.test@example.com", "subject": "copies", "content": "hi",
+        cc: "a@example.com,b@example.com", bcc: "c@example.com"}})
+    assert status == 200
+    case = made["case"]
+    assert case["recipient_cc"] == case["cc_emails"] == "a@example.com,b@example.com"
+    assert case["recipient_bcc"] == case["bcc_emails"] == "c@example.com"
+    status, edited, _ = dk(f"/api/cases/{case['case_id']}.json", method="PUT",
+                           json={"case": {cc: "d@example.com"}})
+    assert status == 200 and edited["case"]["cc_emails"] == edited["case"]["recipient_cc"] \
+        == "d@example.com" and edited["case"]["bcc_emails"] == "c@example.com"
+    listed = dk("/api/cases.json?limit=1")[1]["0"]["case"]
+    assert listed["cc_emails"] == listed["recipient_cc"]
