@@ -977,24 +977,26 @@ def edit_staff(ctx):
     return _render_staff(ctx, _change(ctx, "staff", "staff_id", change))
 
 
-def _replacement(ctx, agent: dict) -> int:
+def _hand_over(ctx, agent: dict, statuses) -> None:
+    """§7.2: replace_staff_id takes over the agent's cases (and rules/templates, not emulated);
+    it is required only when there are cases to hand over."""
+    staff_id = agent["staff_id"]
+    cases = [c for c in _all(ctx, "cases")
+             if c["staff_id"] == staff_id and (statuses is None or c["status"] in statuses)]
     replace = ((ctx.body or {}).get("staff") or {}).get("replace_staff_id")
+    if not cases and not replace:
+        return
     if not replace:
-        raise SandboxError(400, "replace_staff_id_required", "give staff.replace_staff_id")
+        raise SandboxError(400, "replace_staff_id_required",
+                           f"agent {staff_id} still has cases: give staff.replace_staff_id")
     other = ctx.store.get(V, ctx.tenant, "staff", replace)
-    if other is None or not other["active"] or replace == agent["staff_id"]:
+    if other is None or not other["active"] or replace == staff_id:
         raise SandboxError(400, "wrong_replace_staff_id",
                            "replace_staff_id must be another active agent")
-    return replace
-
-
-def _hand_over(ctx, staff_id: int, replace: int, statuses) -> None:
-    """§7.2: the replacement takes over the agent's cases (and rules/templates, not emulated)."""
-    for case in _all(ctx, "cases"):
-        if case["staff_id"] == staff_id and (statuses is None or case["status"] in statuses):
-            updated = {**case, "staff_id": replace, "updated_at": now_ts(ctx)}
-            save(ctx, "cases", case["case_id"], updated)
-            models.log_change(ctx, case["case_id"], "staff", staff_id, replace)
+    for case in cases:
+        save(ctx, "cases", case["case_id"], {**case, "staff_id": replace,
+                                              "updated_at": now_ts(ctx)})
+        models.log_change(ctx, case["case_id"], "staff", staff_id, replace)
 
 
 def delete_staff(ctx):
@@ -1002,8 +1004,7 @@ def delete_staff(ctx):
     def hand_over(agent):
         if agent["staff_id"] == me(ctx):
             raise SandboxError(400, "validation_error", "an agent cannot delete itself")
-        replace = _replacement(ctx, agent)
-        _hand_over(ctx, agent["staff_id"], replace, None)
+        _hand_over(ctx, agent, None)
     _delete(ctx, "staff", "staff_id", before=hand_over)
     return EMPTY
 
@@ -1011,8 +1012,7 @@ def delete_staff(ctx):
 def disable_staff(ctx):
     """§7.2: replace_staff_id takes over the agent's open and waiting cases."""
     def hand_over(agent):
-        replace = _replacement(ctx, agent)
-        _hand_over(ctx, agent["staff_id"], replace, ("open", "waiting"))
+        _hand_over(ctx, agent, ("open", "waiting"))
     return _render_staff(ctx, _set_flags(ctx, "staff", "staff_id",
                                          before=hand_over, active=False))
 

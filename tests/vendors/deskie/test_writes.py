@@ -161,3 +161,37 @@ def test_cc_and_bcc_under_both_names(dk, cc, bcc):
         == "d@example.com" and edited["case"]["bcc_emails"] == "c@example.com"
     listed = dk("/api/cases.json?limit=1")[1]["0"]["case"]
     assert listed["cc_emails"] == listed["recipient_cc"]
+
+
+def _open_cases_of(state, staff_id):
+    return [c for c in state("cases") if c["staff_id"] == staff_id
+            and c["status"] in ("open", "waiting")]
+
+
+def test_replace_staff_id_is_required_only_when_cases_must_move(dk, state, agent):
+    me = agent()["staff_id"]
+    active = [s for s in state("staff") if s["active"] and s["staff_id"] != me]
+    busy = next(s for s in active if _open_cases_of(state, s["staff_id"]))
+    status, data, _ = dk(f"/api/staff/{busy['staff_id']}/disable.json", method="PUT")
+    assert status == 400 and data["error"] == "replace_staff_id_required"
+    idle = next((s for s in active if not _open_cases_of(state, s["staff_id"])), None)
+    if idle is None:  # free one: hand its cases over first
+        idle = busy
+        dk(f"/api/staff/{idle['staff_id']}/disable.json", method="PUT",
+           json={"staff": {"replace_staff_id": me}})
+        dk(f"/api/staff/{idle['staff_id']}/enable.json", method="PUT")
+    for body in (None, {}, {"staff": {}}):  # absent, {} and an empty object mean the same
+        status, data, _ = dk(f"/api/staff/{idle['staff_id']}/disable.json", method="PUT",
+                             json=body)
+        assert status == 200 and data["staff"]["active"] is False, (body, data)
+        dk(f"/api/staff/{idle['staff_id']}/enable.json", method="PUT")
+
+
+@pytest.mark.parametrize("body", [None, {}, {"group": {}}], ids=["absent", "empty", "empty-group"])
+def test_an_optional_body_absent_or_empty_means_the_same(dk, state, body):
+    """PUT /api/groups/{id}/disable.json took no body but refused {}: now all are the same."""
+    status, made, _ = dk("/api/groups.json", method="POST", json={"group": {"group_title": "Q"}})
+    assert status == 200
+    gid = made["group"]["group_id"]  # a group nothing refers to: nothing must move
+    status, data, _ = dk(f"/api/groups/{gid}/disable.json", method="PUT", json=body)
+    assert status == 200 and data["group"]["active"] is False
