@@ -153,3 +153,16 @@ def test_page_zero_reads_as_the_first_page(dk):
     status, zero, _ = dk("/api/cases.json?limit=5&page=0")
     assert status == 200 and zero == first and zero["total_count"] > 5
     assert dk("/api/cases.json?page=-1")[0] == 400
+
+
+@pytest.mark.parametrize("path", [
+    "/api/cases.json", "/api/users.json", "/api/companies.json",
+    "/api/stats_staff_statuses.json?period=last_30_days",
+    "/api/stats_satisfaction.json?period=last_30_days"])
+def test_the_pro_accounts_lists_and_reports_have_a_second_page(dk, auth, path):
+    """A client's pagination (pages of 100) must be exercised: the Pro account's seed has more
+    than one page of each in its default period."""
+    pro = auth(domain="initech")
+    join = "&" if "?" in path else "?"
+    status, second, _ = dk(f"{path}{join}page=2", headers=pro)
+    assert status == 200 and any(k.isdigit() for k in second), second
