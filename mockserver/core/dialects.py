@@ -45,22 +45,42 @@ def fold_names(args: ImmutableMultiDict, declared: Iterable[str]) -> ImmutableMu
 
 
 def bracketed_form(items: Iterable[tuple[str, object]]) -> dict:
-    """`case[subject]=x&case[attachments][1]=f` -> {"case": {"subject": x, "attachments": {"1": f}}}."""
-    result: dict = {}
+    """Form and multipart fields as the nested object PHP (and Rails) build from them:
+    `case[subject]=x` -> {"case": {"subject": x}}; `a[]=1&a[]=2` and `a[0]=1&a[1]=2` -> lists;
+    a repeated plain name keeps its last value. An array with integer keys becomes a JSON list in
+    key order, as PHP's json_encode writes a list."""
+    root: dict = {}
     for name, value in items:
         if not name:  # a part without a (readable) name has nowhere to go
             continue
-        head, *rest = re.findall(r"[^\[\]]+|\[\]", name) or [name]
-        keys = [head, *[k for k in rest]]
-        node = result
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-            if not isinstance(node, dict):
-                break
-        else:
-            last = keys[-1]
-            if last == "[]":
-                node.setdefault("_list", []).append(value)
+        match = _NAME.match(name)
+        if match is None:
+            root[name] = value
+            continue
+        keys = [match.group(1), *_KEYS.findall(match.group(2))]
+        node = root
+        for i, key in enumerate(keys):
+            last = i == len(keys) - 1
+            if key == "":  # `[]`: the next integer key
+                key = str(1 + max((int(k) for k in node if k.isdigit()), default=-1))
+            if last:
+                node[key] = value
             else:
-                node[last] = value
-    return result
+                child = node.get(key)
+                if not isinstance(child, dict):
+                    child = node[key] = {}
+                node = child
+    return _lists(root)
+
+
+_NAME = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_KEYS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _lists(node):
+    if not isinstance(node, dict):
+        return node
+    out = {k: _lists(v) for k, v in node.items()}
+    if out and all(k.isdigit() for k in out):
+        return [out[k] for k in sorted(out, key=int)]
+    return out

@@ -21,7 +21,7 @@ from typing import Any
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import bodies, dialects
+from . import bodies, dialects, scalars
 from .auth import read_credential
 from .context import RequestContext
 from .routing import HOST_TENANT
@@ -115,6 +115,9 @@ def read_body(ctx: RequestContext) -> None:
             ctx.uploads = request.files
             form = _jsonable(form)
             bodies.check_value(form, runtime.settings.max_depth)
+            # every form value is a string: read as the JSON body's schema types them
+            form = scalars.Coercer(vr_document(ctx)).coerce(
+                form, scalars.strict_schema(ctx.operation.spec))
             content_type, body = "application/json", json.dumps(form).encode()
         elif body is not None and (content_type is None or bodies.is_json(content_type)):
             bodies.parse_json(body, runtime.settings.max_depth)
@@ -142,6 +145,9 @@ def validate_request(ctx: RequestContext) -> None:
         code = outcome.code or ctx.vendor.core_errors[outcome.kind][0]
         raise SandboxError(status, code, outcome.message)
     ctx.query, ctx.path_params, ctx.body = dict(outcome.query), dict(outcome.path), outcome.body
+    if ctx.body is not None and vr.document.get("x-sandbox-scalars") == "php":
+        ctx.body = scalars.Coercer(vr.document).coerce(
+            ctx.body, scalars.strict_schema(ctx.operation.spec))
 
 
 BEFORE = (inject_faults, authenticate, enforce_rate_limit, authorize, read_body,
@@ -278,6 +284,10 @@ def _jsonable(node: Any) -> Any:
     if hasattr(node, "filename"):  # an uploaded file: validated as its name, read by the view
         return node.filename or ""
     return node
+
+
+def vr_document(ctx: RequestContext) -> dict:
+    return ctx.runtime.vendors[ctx.vendor.name].document
 
 
 def vendor_path(ctx: RequestContext) -> str:

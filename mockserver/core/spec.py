@@ -1,12 +1,15 @@
 """Loading vendor specs and looking operations up in them."""
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from . import scalars
 
 try:  # the C loader is ten times faster on large specs, and start-up must stay under a second
     _Loader = yaml.CSafeLoader
@@ -59,15 +62,30 @@ def load_document(path: Path) -> dict:
         return yaml.load(handle, Loader=_Loader)
 
 
+BODY_MEDIA = {"json": "application/json", "form": "application/x-www-form-urlencoded",
+              "multipart": "multipart/form-data"}
+
+
 def apply_sandbox_rules(document: dict) -> dict:
     """Rules a spec states once for all its operations, written into each operation, so the
     document that is served and validated against says them explicitly:
-    `x-sandbox-body-limit.response` is the 413 answer of every operation that takes a body."""
+    `x-sandbox-body-limit.response` is the 413 answer of every operation that takes a body;
+    `x-sandbox-bodies: [json, form, multipart]` lists the encodings every JSON body may also
+    come in (the same schema: bracketed names build the object, core.dialects);
+    `x-sandbox-scalars: php` admits PHP's spellings of scalars in JSON bodies (core.scalars)."""
     too_large = (document.get("x-sandbox-body-limit") or {}).get("response")
+    encodings = [BODY_MEDIA[e] for e in document.get("x-sandbox-bodies") or ()]
     for op in operations(document):
-        if too_large and "requestBody" in op.spec:
+        if "requestBody" not in op.spec:
+            continue
+        if too_large:
             op.spec.setdefault("responses", {}).setdefault("413", {"$ref": too_large})
-    return document
+        content = op.spec["requestBody"].setdefault("content", {})
+        json_media = content.get("application/json")
+        for media in encodings:
+            if json_media is not None and media not in content:
+                content[media] = {"schema": copy.deepcopy(json_media["schema"])}
+    return scalars.lenient_bodies(document)
 
 
 def operations(document: dict) -> list[Operation]:

@@ -170,7 +170,10 @@ def test_dialects_php_arrays_and_bracketed_forms():
     emptied = dialects.normalise_query("php", ImmutableMultiDict([("s", ""), ("q", "")]), ("s",))
     assert "s" not in emptied and emptied.getlist("q") == [""]  # an empty array is no filter
     assert dialects.bracketed_form([("case[subject]", "Hi"), ("case[attachments][1]", "f")]) == \
-        {"case": {"subject": "Hi", "attachments": {"1": "f"}}}
+        {"case": {"subject": "Hi", "attachments": ["f"]}}
+    assert dialects.bracketed_form([("m[a][]", "x"), ("m[a][]", "y"), ("n", "1"), ("n", "2"),
+                                    ("l[0]", "p"), ("l[1]", "q"), ("o[k][z]", "v")]) == \
+        {"m": {"a": ["x", "y"]}, "n": "2", "l": ["p", "q"], "o": {"k": {"z": "v"}}}
 
 
 def test_settings_precedence_and_refusals():
