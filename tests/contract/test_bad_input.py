@@ -31,7 +31,7 @@ from .corpus import Case, VendorCorpus, judge
 
 SLOW = os.environ.get("MOCKSERVER_SLOW") == "1"
 SAMPLE_PER_CATEGORY = 1
-_corpora: dict[tuple[int, str], VendorCorpus] = {}
+_corpora: dict[str, VendorCorpus] = {}
 _samples: dict[tuple[str, str], list[Case]] = {}
 _spec_verdicts: dict[tuple, str | None] = {}  # the seeded sample, the same on each backend
 
@@ -138,7 +138,9 @@ def changed(before: dict, after: dict) -> list[str]:
 
 # -- the corpus of a vendor, as its sample caller sees it -------------------------------------------
 def corpus_of(client, runtime, vendor: str) -> VendorCorpus:
-    key = (id(runtime), vendor)
+    """The vendor's corpus, built once: both store backends hold the same seeded records, so
+    the same cases (ids, credentials) serve each."""
+    key = vendor
     if key not in _corpora:
         vr = runtime.vendors[vendor]
         headers = vr.vendor.sample_headers(runtime)
