@@ -600,7 +600,12 @@ class VendorCorpus:
         """The valid body with its first string field set to the marker (spliced() fills it),
         or an object of one unknown field when the body has no string field."""
         leaves = self.schemas.leaves(t.body_schema) if t.takes_json else []
-        first = next((p for p, s in leaves if self.schemas.kind(s) == "string"), None)
+        strings = [(p, s) for p, s in leaves if self.schemas.kind(s) == "string"]
+
+        def plain(path, schema):  # free text the valid body already has: size is its only fault
+            return (_has(t.base_body, path) and not _IDENTITY.search(str(path[-1])) and
+                    not {"format", "pattern", "enum", "maxLength", "const"} & set(schema))
+        first = next((p for p, s in strings if plain(p, s)), strings[0][0] if strings else None)
         if first is not None:
             try:
                 return first, self.schemas.place(t.body_schema, t.base_body, first, _MARK)
@@ -898,6 +903,19 @@ class VendorCorpus:
         words = re.findall(r"[A-Za-z0-9_-]+", path)
         word = words[self._shared] if len(words) > self._shared else ""
         return re.sub(r"(json|xml)$", "", word.lower().split(".")[0]).rstrip("s")
+
+
+def _has(body: Any, path: tuple) -> bool:
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(body, list) or not body:
+                return False
+            body = body[0]
+        elif isinstance(body, dict) and step in body:
+            body = body[step]
+        else:
+            return False
+    return True
 
 
 def _text(value: Any) -> str:
