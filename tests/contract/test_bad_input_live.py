@@ -218,10 +218,11 @@ def test_live_bad_input(live, corpora, vendor):
     operations = live_operations(vc, SLOW)
     problems = []
     readers = []
-    for operation_id in operations:
-        for reader in vc.readers(operation_id, limit=2):
+    for operation_id in operations:  # lists: a record read by id may rightly be deleted
+        for reader in vc.readers(operation_id, limit=3):
             case = vc.reader_case(reader, operation_id)
-            if exchange(port, case).status == 200:
+            if not vc.targets[reader].path_values and case not in readers and \
+                    exchange(port, case).status == 200:
                 readers.append(case)
     total = 0
     for operation_id in operations:
