@@ -63,6 +63,13 @@ class _Request(Request):
                 bytes(buf[:4096]).split(b"\r\n", 1)[0].decode("latin-1") + " HTTP")
             raise
 
+    def set_body_reader(self):  # framing (Content-Length, chunked) is read after the head
+        try:
+            return super().set_body_reader()
+        except ParseException as exc:
+            exc.sandbox_path = getattr(self, "path", None)
+            raise
+
 
 parser.RequestParser.mesg_class = _Request
 

@@ -48,7 +48,7 @@ def read_credential(request: Request, scheme: Mapping) -> Credential:
             try:
                 user, sep, password = base64.b64decode(rest.strip(), validate=True).decode(
                     "utf-8").partition(":")
-            except (binascii.Error, UnicodeDecodeError):
+            except (binascii.Error, ValueError):  # not base64, not ASCII, not UTF-8
                 return Credential("basic", True, rest, malformed=True)
             if not sep:
                 return Credential("basic", True, rest, username=user, malformed=True)

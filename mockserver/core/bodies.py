@@ -30,7 +30,10 @@ def _refuse_constant(name: str):
 def parse_json(raw: bytes, max_depth: int) -> Any:
     """The JSON value of a body, or BodyProblem."""
     try:
-        value = json.loads(raw, parse_constant=_refuse_constant)
+        # strict UTF-8 first: json.loads(bytes) would let the bytes of a surrogate through
+        text = raw.decode("utf-8-sig" if raw[:3] == b"\xef\xbb\xbf" else "utf-8") \
+            if isinstance(raw, (bytes, bytearray)) else raw
+        value = json.loads(text, parse_constant=_refuse_constant)
     except BodyProblem:
         raise
     except RecursionError:

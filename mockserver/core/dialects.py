@@ -44,7 +44,7 @@ def fold_names(args: ImmutableMultiDict, declared: Iterable[str]) -> ImmutableMu
                                for name, value in args.items(multi=True)])
 
 
-def bracketed_form(items: Iterable[tuple[str, object]]) -> dict:
+def bracketed_form(items: Iterable[tuple[str, object]], max_depth: int = 64) -> dict:
     """Form and multipart fields as the nested object PHP (and Rails) build from them:
     `case[subject]=x` -> {"case": {"subject": x}}; `a[]=1&a[]=2` and `a[0]=1&a[1]=2` -> lists;
     a repeated plain name keeps its last value. An array with integer keys becomes a JSON list in
@@ -58,6 +58,9 @@ def bracketed_form(items: Iterable[tuple[str, object]]) -> dict:
             root[name] = value
             continue
         keys = [match.group(1), *_KEYS.findall(match.group(2))]
+        if len(keys) > max_depth:
+            raise ValueError(f"the field name {name[:40]!r}… is nested more than {max_depth} "
+                             "levels deep")
         node = root
         for i, key in enumerate(keys):
             last = i == len(keys) - 1

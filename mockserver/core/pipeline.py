@@ -97,8 +97,10 @@ def read_body(ctx: RequestContext) -> None:
     if spec is None:
         return
     runtime = ctx.runtime
-    limit = bodies.limit_for(runtime.vendors[ctx.vendor.name].document,
-                             runtime.settings.max_body_mb * bodies.MB)
+    default = runtime.settings.max_body_mb * bodies.MB
+    # a vendor's larger documented limit is for uploads (multipart); other bodies keep the default
+    limit = (bodies.limit_for(runtime.vendors[ctx.vendor.name].document, default)
+             if request.mimetype == "multipart/form-data" else default)
     too_large = SandboxError(413, ctx.vendor.core_errors["too_large"][0],
                              f"the request body is larger than {limit // bodies.MB} MB")
     if (request.content_length or 0) > limit:
@@ -110,8 +112,12 @@ def read_body(ctx: RequestContext) -> None:
         body = request.get_data(cache=True) or None
         if content_type in ("multipart/form-data", "application/x-www-form-urlencoded") \
                 and content_type in spec.get("content", {}):
-            form = dialects.bracketed_form([*request.form.items(multi=True),
-                                            *request.files.items(multi=True)])
+            try:
+                form = dialects.bracketed_form([*request.form.items(multi=True),
+                                                *request.files.items(multi=True)],
+                                               runtime.settings.max_depth)
+            except ValueError as exc:
+                raise bodies.BodyProblem(400, str(exc)) from None
             ctx.uploads = request.files
             form = _jsonable(form)
             bodies.check_value(form, runtime.settings.max_depth)
@@ -126,6 +132,11 @@ def read_body(ctx: RequestContext) -> None:
     except bodies.BodyProblem as problem:
         raise SandboxError(problem.status, ctx.vendor.core_errors["validation"][0],
                            problem.message) from None
+    except SandboxError:
+        raise
+    except Exception as exc:  # the server could not read the body as framed (a bad chunk)
+        raise SandboxError(400, ctx.vendor.core_errors["validation"][0],
+                           f"the request body could not be read: {exc}") from None
     ctx.raw_body = (content_type, body)
 
 

@@ -69,17 +69,21 @@ BODY_MEDIA = {"json": "application/json", "form": "application/x-www-form-urlenc
 def apply_sandbox_rules(document: dict) -> dict:
     """Rules a spec states once for all its operations, written into each operation, so the
     document that is served and validated against says them explicitly:
-    `x-sandbox-body-limit.response` is the 413 answer of every operation that takes a body;
+    `x-sandbox-body-limit.response` is the 413 answer of every operation that takes a body (and
+    `.unsupported_response` its 415);
     `x-sandbox-bodies: [json, form, multipart]` lists the encodings every JSON body may also
     come in (the same schema: bracketed names build the object, core.dialects);
     `x-sandbox-scalars: php` admits PHP's spellings of scalars in JSON bodies (core.scalars)."""
     too_large = (document.get("x-sandbox-body-limit") or {}).get("response")
+    unsupported = (document.get("x-sandbox-body-limit") or {}).get("unsupported_response")
     encodings = [BODY_MEDIA[e] for e in document.get("x-sandbox-bodies") or ()]
     for op in operations(document):
         if "requestBody" not in op.spec:
             continue
         if too_large:
             op.spec.setdefault("responses", {}).setdefault("413", {"$ref": too_large})
+        if unsupported:
+            op.spec.setdefault("responses", {}).setdefault("415", {"$ref": unsupported})
         content = op.spec["requestBody"].setdefault("content", {})
         json_media = content.get("application/json")
         for media in encodings:
