@@ -19,10 +19,17 @@ CoreErrors = Mapping[str, tuple[str, str]]
 # The callers a vendor's `principal_headers(runtime, kind)` hook can give (the contract tests try
 # every protected operation with each): "valid" (as sample_headers), "bad" (credentials of the
 # right shape that match nobody), "deactivated" (a principal that exists but is switched off),
-# "weak" (one too weak for what the spec's `x-sandbox-access` or the vendor's documented
-# restrictions ask), "other_tenant" (a valid caller of another tenant than "valid"'s). The hook
+# "weak" (one too weak for what the spec's named `x-sandbox-access` or the vendor's documented
+# restrictions ask), "other_tenant" (a valid caller of another tenant than "valid"'s). For the
+# access the core compiles from the spec (core.access), each tried on every operation whose
+# spec data refuses it, expecting that refusal: "session" (a caller by another scheme than
+# "valid"'s, of its tenant), "narrow_scope" (a caller holding fewer scopes than some operations
+# require), "agent" (a caller without the role or permissions some operations ask),
+# "lower_plan" (a caller on a plan below some operations' `x-sandbox-plan`, by a scheme its
+# plan may use), "lower_plan_scheme" (a caller by a scheme its plan may not use). The hook
 # answers None for a kind the vendor has no such caller of.
-PRINCIPAL_KINDS = ("valid", "bad", "deactivated", "weak", "other_tenant")
+PRINCIPAL_KINDS = ("valid", "bad", "deactivated", "weak", "other_tenant", "session",
+                   "narrow_scope", "agent", "lower_plan", "lower_plan_scheme")
 
 
 @dataclass(frozen=True)

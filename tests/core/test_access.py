@@ -1,8 +1,6 @@
 """Access compiled from the spec (core.access) and rate windows per principal (core.ratelimit),
-on a tiny vendor of this file's own: bearer tokens with scopes, session cookies, plans, roles.
-
-The vendor's tokens and sessions are fixed tables below; every answer names the operation that
-served it and the scheme the caller authenticated by."""
+on the tiny access vendor (tests/core/tiny_access.py): bearer tokens with scopes, session
+cookies, plans, roles and permissions."""
 from __future__ import annotations
 
 import copy
@@ -10,141 +8,17 @@ import types
 
 import pytest
 
-from mockserver.app import create_app
-from mockserver.config import Settings
-from mockserver.core.clock import parse_instant
-from mockserver.core.errors import SandboxError
-from mockserver.core.ratelimit import HeaderStyle, RateLimitPolicy
+from mockserver.core.ratelimit import RateLimitPolicy
 from mockserver.core.vendor import Principal, Vendor
 from mockserver.registry import RegistryError, VendorSource, load_vendor
 from tests.redis_server import redis_store_url
 
-CORE_KINDS = ("validation", "unsupported_media_type", "not_found", "method_not_allowed",
-              "rate_limited", "fault", "too_large")
-EITHER = [{"bearer": ["read"]}, {"session": []}]
-SESSION_ONLY = [{"session": []}]
-
-
-def op(op_id: str, security: list, **extensions) -> dict:
-    return {"operationId": op_id, "security": security, "x-sandbox-rate-bucket": "api",
-            "responses": {"200": {"description": "ok"}}, **extensions}
-
-
-SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "acl", "version": "1"},
-    "servers": [{"url": "http://127.0.0.1:8080/acl"}],
-    "x-sandbox-errors": {
-        "envelope": {"error": "{message}", "code": "{code}"},
-        "core": {**{k: {"code": k, "message": k} for k in CORE_KINDS},
-                 "forbidden_scope": {"code": "scope_missing"},
-                 "wrong_scheme": {"code": "session_required"},
-                 "plan": {"code": "plan_too_low", "message": "upgrade to {plan}"}}},
-    "x-sandbox-scopes": {"covers": {"read": ["*:read"], "write": ["*:write"]},
-                         "refusal": {"status": 403, "message": "Token lacks scope: {scope}"}},
-    "x-sandbox-schemes": {"wrong_scheme": {"status": 403, "message": "sessions only"}},
-    "x-sandbox-plans": {"order": ["FREE", "TEAM", "PRO"], "schemes": {"bearer": "PRO"},
-                        "refusal": {"status": 403}},
-    "x-sandbox-roles": {"all_permissions": ["ADMIN"], "roles": ["AGENT"],
-                        "permissions": ["manage_inboxes", "manage_teams"],
-                        "refusal": {"status": 403, "code": "no_permission",
-                                    "message": "not allowed"}},
-    "components": {"securitySchemes": {
-        "bearer": {"type": "http", "scheme": "bearer"},
-        "session": {"type": "apiKey", "in": "cookie", "name": "sid"}}},
-    "paths": {
-        "/contacts": {
-            "get": op("list_contacts", [{"bearer": ["contacts:read"]}, {"session": []}]),
-            "post": op("create_contact", [{"bearer": ["contacts:write"]}, {"session": []}])},
-        "/everything": {"get": op("list_everything", EITHER)},
-        "/settings": {"get": op("get_settings", SESSION_ONLY,
-                                **{"x-sandbox-access": {"role": "ADMIN"}})},
-        "/inboxes": {"put": op("update_inboxes", SESSION_ONLY,
-                               **{"x-sandbox-access": {"permission": "manage_inboxes"}})},
-        "/teams": {"get": op("list_teams", EITHER, **{"x-sandbox-plan": "TEAM"})},
-        "/reports": {"get": op("list_reports", EITHER, **{"x-sandbox-plan": "TEAM",
-                                                          "x-sandbox-access": {"role": "ADMIN"}})},
-        "/vault": {"get": op("open_vault", SESSION_ONLY, **{"x-sandbox-access": "owner"})},
-        "/status": {"get": op("get_status", [{"bearer": []}, {}])},
-    },
-}
-
-# token -> (tenant, plan, scopes, role); the token id is the token's own name
-TOKENS = {"t-read": ("a1", "PRO", ["read"], "ADMIN"),
-          "t-read-2": ("a1", "PRO", ["read"], "ADMIN"),
-          "t-write": ("a1", "PRO", ["write"], "ADMIN"),
-          "t-contacts": ("a1", "PRO", ["contacts:read"], "ADMIN"),
-          "t-conversations": ("a1", "PRO", ["conversations:read"], "ADMIN"),
-          "t-read-agent": ("a1", "PRO", ["read"], "AGENT"),
-          "t-contacts-agent": ("a1", "PRO", ["contacts:read"], "AGENT"),
-          "t-team": ("a2", "TEAM", ["contacts:read"], "ADMIN")}
-# session -> (tenant, plan, role, permissions)
-SESSIONS = {"s-admin": ("a1", "PRO", "ADMIN", []),
-            "s-agent": ("a1", "PRO", "AGENT", []),
-            "s-inboxes": ("a1", "PRO", "AGENT", ["manage_inboxes"]),
-            "s-team-admin": ("a2", "TEAM", "ADMIN", []),
-            "s-free-admin": ("a3", "FREE", "ADMIN", []),
-            "s-free-agent": ("a3", "FREE", "AGENT", [])}
-
-
-def authenticate(credential, runtime) -> Principal:
-    if not credential.present or credential.malformed:
-        raise SandboxError(401, "unauthenticated", "sign in or send a token")
-    if credential.name == "bearer":
-        if credential.value not in TOKENS:
-            raise SandboxError(401, "bad_token", "unknown token")
-        tenant, plan, scopes, role = TOKENS[credential.value]
-        return Principal(tenant, credential.value, {
-            "scheme": "bearer", "scopes": scopes, "plan": plan, "role": role,
-            "permissions": [], "token_id": credential.value})
-    if credential.value not in SESSIONS:
-        raise SandboxError(401, "bad_session", "the session has ended")
-    tenant, plan, role, permissions = SESSIONS[credential.value]
-    return Principal(tenant, credential.value, {
-        "scheme": "session", "scopes": None, "plan": plan, "role": role,
-        "permissions": permissions})
-
-
-def authorize(ctx, requirement: str) -> None:
-    """The string form stays the vendor's: `owner` is the sandbox's PRO administrators."""
-    assert requirement == "owner"
-    if ctx.principal.attrs["plan"] != "PRO" or ctx.principal.attrs["role"] != "ADMIN":
-        raise SandboxError(403, "not_owner", "owners only")
-
-
-def view(op_id: str):
-    def serve(ctx):
-        return {"op": op_id, "scheme": ctx.scheme,
-                "who": ctx.principal.identity if ctx.principal else None}
-    return serve
-
-
-OP_IDS = [o["operationId"] for item in SPEC["paths"].values() for o in item.values()]
-routes = types.ModuleType("acl_routes")
-for _op_id in OP_IDS:
-    setattr(routes, _op_id, view(_op_id))
-module = types.ModuleType("acl")
-module.VENDOR = Vendor(
-    name="acl", title="Access", authenticate=authenticate, routes=routes,
-    build_seed=lambda doc, rng, anchor: iter(()),
-    credentials=lambda runtime, base: {"base_url": base},
-    rotate_credential=lambda runtime, ident: {"id": ident}, authorize=authorize,
-    rate_limit=RateLimitPolicy(limit=3, window=60, per="principal:token_id",
-                               headers=HeaderStyle(remaining="R", retry_after="RA")))
-
-
-def make_app(spec: dict = SPEC, store: str = "memory://"):
-    return create_app(Settings(freeze_time=parse_instant("2026-01-01T00:00:00Z"), store=store),
-                      {"acl": VendorSource(module, spec, {})})
+from .tiny_access import SPEC, make_app, module, token
 
 
 @pytest.fixture
 def client():
     return make_app().test_client(use_cookies=False)  # the Cookie header as each call gives it
-
-
-def token(name: str) -> dict:
-    return {"Authorization": f"Bearer {name}"}
 
 
 def call(client, method: str, path: str, *, bearer: str | None = None,
@@ -398,3 +272,54 @@ def test_registry_refuses_a_named_requirement_without_the_vendors_hook():
     bare.VENDOR = Vendor(**{**module.VENDOR.__dict__, "authorize": None})
     with pytest.raises(RegistryError, match="open_vault"):
         load_vendor("acl", VendorSource(bare, SPEC, {}))
+
+
+# -- the generated authorisation contract (tests/contract/test_authorization.py) over it -------
+def contract_outcomes() -> list:
+    from tests.contract.test_authorization import SPEC_KINDS, Prober
+    from tests.support import SpecCheckedClient
+    app = make_app()
+    app.test_client_class = SpecCheckedClient
+    prober = Prober(app, app.test_client(), app.extensions["sandbox"], "acl")
+    return [o for kind in ("none", "bad", *SPEC_KINDS) for o in prober.probes(kind)]
+
+
+SESSION_ONLY_OPS = {"get_settings", "update_inboxes", "open_vault"}
+BEARER_OPS = {"list_contacts", "create_contact", "list_everything", "list_teams", "list_reports",
+              "get_status"}
+
+
+def test_authorization_contract_tries_every_refusal_the_spec_names():
+    outcomes = contract_outcomes()
+    assert [o.describe() for o in outcomes if o.bypass or o.problem] == []
+    probed: dict[str, set] = {}
+    for o in outcomes:
+        probed.setdefault(o.kind, set()).add(o.op_id)
+    assert probed == {
+        "none": SESSION_ONLY_OPS | BEARER_OPS - {"get_status"},
+        "bad": SESSION_ONLY_OPS | BEARER_OPS,   # wrong scheme on the session-only ones
+        "valid": SESSION_ONLY_OPS | {"create_contact"},
+        "narrow_scope": SESSION_ONLY_OPS | {"create_contact", "list_everything", "list_teams",
+                                            "list_reports"},
+        "agent": {"get_settings", "update_inboxes", "list_reports"},
+        "lower_plan": {"list_teams", "list_reports"},
+        "lower_plan_scheme": SESSION_ONLY_OPS | BEARER_OPS,
+    }
+
+
+@pytest.mark.parametrize(("broken", "replacement", "kinds"), [
+    ("check", lambda self, scheme, principal: None,
+     {"valid", "narrow_scope", "agent", "lower_plan", "lower_plan_scheme"}),
+    # only the first alternative read (as before alternatives): a token on a session-only
+    # operation is judged as a missing session, a session where a token may come first as a
+    # missing token: 401s where the spec names another refusal
+    ("authenticate", lambda self, read, judge: (self.alternatives[0].scheme,
+                                                judge(read(self.alternatives[0].scheme))),
+     {"bad", "valid", "narrow_scope", "agent", "lower_plan", "lower_plan_scheme"}),
+])
+def test_authorization_contract_finds_a_core_that_does_not_refuse_as_the_spec_says(
+        monkeypatch, broken, replacement, kinds):
+    from mockserver.core.access import OperationAccess
+    monkeypatch.setattr(OperationAccess, broken, replacement)
+    found = {o.kind for o in contract_outcomes() if o.bypass or o.problem}
+    assert found == kinds
