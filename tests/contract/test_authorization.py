@@ -301,19 +301,23 @@ class Prober:
         self.reset_after(outcome)
         return [outcome]
 
-    def by_spec(self, op, kind: str, headers: dict, seed: str) -> list[Outcome]:
-        """The caller on an operation whose spec data refuses it: that refusal exactly, with
-        the ids of the caller's own tenant, and no change."""
+    def spec_refusal(self, op, headers: dict):
+        """The refusal the spec's access data names for this caller on the operation, or None
+        (admitted, or a caller the vendor does not know at all)."""
         schemes = carried(self.app, self.vr, headers)
         scheme = matched_scheme(op, schemes)
         if scheme is None:
-            want = wrong_scheme(self.vr.document, op, schemes)
-        else:
-            try:
-                principal = self.vr.vendor.authenticate(schemes[scheme], self.runtime)
-            except SandboxError:  # not a caller at all (test_the_callers_are_who_they_say)
-                return []
-            want = expected(self.vr.document, op, scheme, principal.attrs)
+            return wrong_scheme(self.vr.document, op, schemes)
+        try:
+            principal = self.vr.vendor.authenticate(schemes[scheme], self.runtime)
+        except SandboxError:  # not a caller at all (test_the_callers_are_who_they_say)
+            return None
+        return expected(self.vr.document, op, scheme, principal.attrs)
+
+    def by_spec(self, op, kind: str, headers: dict, seed: str) -> list[Outcome]:
+        """The caller on an operation whose spec data refuses it: that refusal exactly, with
+        the ids of the caller's own tenant, and no change."""
+        want = self.spec_refusal(op, headers)
         if want is None:
             return []
         plan = OperationRequests(self.runtime, self.vendor, op, self.tenant(op, headers),
@@ -417,8 +421,9 @@ class Prober:
 
     def control(self, op, url: str) -> None:
         """The valid caller on a GET request a refused caller is sent: it should succeed, or
-        the refusal proves nothing."""
-        if op.method != "GET":
+        the refusal proves nothing. (Not where the spec refuses the valid caller too: a token
+        on a session-only operation.)"""
+        if op.method != "GET" or self.spec_refusal(op, self.headers("valid")) is not None:
             return
         outcome, _ = self.send(op, "valid", "control", url, self.headers("valid"), None,
                                check_state=False)
