@@ -11,7 +11,8 @@ from typing import Any, Callable, Mapping
 
 from .ratelimit import RateLimitPolicy
 
-# Codes and messages for refusals the core itself raises, per vendor. Keys:
+# Codes and messages for refusals the core itself raises, per vendor (the access refusals'
+# kinds, needed only by a spec using their style, are core.access.ACCESS_ERROR_KINDS). Keys:
 CORE_ERROR_KINDS = ("validation", "unsupported_media_type", "not_found", "method_not_allowed",
                     "rate_limited", "fault", "too_large")
 CoreErrors = Mapping[str, tuple[str, str]]
