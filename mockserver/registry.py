@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import vendors as vendors_pkg
+from .core.access import AccessSpecError, compile_access
 from .core.spec import (Operation, apply_sandbox_rules, load_document, operations,
                         security_schemes)
 from .core.validation import OperationValidator, build_validators
@@ -75,7 +76,14 @@ def load_vendor(name: str, source: VendorSource | None = None) -> VendorRuntime:
         vendor = with_spec_errors(vendor, document)
     except ValueError as exc:
         raise RegistryError(f"{name}: {exc}") from None
-    ops = operations(document)
+    try:
+        ops = compile_access(document, operations(document))
+    except AccessSpecError as exc:
+        raise RegistryError(f"{name}: {exc}") from None
+    hooked = sorted(op.operation_id for op in ops if op.access.hook is not None)
+    if hooked and vendor.authorize is None:
+        raise RegistryError(f"{name}: x-sandbox-access names a requirement for the vendor's "
+                            f"authorize hook, and it has none: {hooked}")
     views = {}
     missing = []
     for op in ops:

@@ -35,6 +35,16 @@ class SpecCheckedClient(FlaskClient):
                                               config=config)
         return cache[vendor]
 
+    def _add_cookies_to_wsgi(self, environ) -> None:
+        """A `Cookie` header the test gives is sent as given (a caller's session cookie, as a
+        client sends it), with the client's own cookies after it; Flask's client would replace
+        it with its cookie jar's."""
+        given = environ.get("HTTP_COOKIE")
+        super()._add_cookies_to_wsgi(environ)
+        if given:
+            environ["HTTP_COOKIE"] = "; ".join(filter(None, (given,
+                                                            environ.get("HTTP_COOKIE"))))
+
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
         entries = self._runtime.journal.entries(limit=1)

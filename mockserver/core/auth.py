@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from flask import Request
@@ -24,9 +24,16 @@ class Credential:
     username: str | None = None
     password: str | None = None
     malformed: bool = False
+    name: str | None = None  # the spec's name for the scheme (`bearer`, `session`), if given
 
 
-def read_credential(request: Request, scheme: Mapping) -> Credential:
+def read_credential(request: Request, scheme: Mapping, name: str | None = None) -> Credential:
+    """What the request carries for `scheme` (a securitySchemes entry named `name`)."""
+    credential = _read(request, scheme)
+    return replace(credential, name=name) if name is not None else credential
+
+
+def _read(request: Request, scheme: Mapping) -> Credential:
     kind = scheme.get("type")
     if kind == "apiKey":
         where = scheme.get("in", "header")

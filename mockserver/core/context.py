@@ -20,6 +20,7 @@ class RequestContext:
     path_params: dict[str, Any]
     started: float
     principal: "Principal | None" = None
+    scheme: str | None = None  # the security scheme the principal authenticated by
     query: dict[str, Any] = field(default_factory=dict)
     body: Any = None
     rate: "Decision | None" = None

@@ -2,9 +2,11 @@
 whole lifecycle; nothing else decides the order.
 
 Before the view: (the route has named vendor and operation) -> begin (the store's view for this
-request, and its id) -> inject faults -> authenticate -> enforce the rate limit -> authorize (the spec's
-x-sandbox-access) -> read the body (limits, JSON that
-can be stored: core.bodies) -> validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
+request, and its id) -> inject faults -> authenticate (the operation's security alternatives) ->
+check access (the spec's scheme plan gates, scopes, roles and permissions, plan gates; the
+refusal order is core.access's) -> enforce the rate limit -> authorize (a named x-sandbox-access,
+by the vendor's hook) -> read the body (limits, JSON that can be stored: core.bodies) ->
+validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
 the view returns, with the events the change raised; a refusal drops every write.
 After: rate-limit headers -> the vendor's common headers -> X-Request-Id -> the journal.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
@@ -47,27 +49,37 @@ def inject_faults(ctx: RequestContext) -> None:
 
 
 def authenticate(ctx: RequestContext) -> None:
-    requirements = ctx.operation.security
-    if not requirements:
+    """The first of the operation's security alternatives whose credential the request carries,
+    judged by the vendor's hook (core.access: refusals 1-3)."""
+    access = ctx.operation.access
+    if not access.secured:
         return
     schemes = ctx.runtime.vendors[ctx.vendor.name].schemes
-    scheme_name = next(iter(requirements[0]))
-    credential = read_credential(request, schemes[scheme_name])
-    ctx.principal = ctx.vendor.authenticate(credential, ctx.runtime)
+    ctx.scheme, ctx.principal = access.authenticate(
+        lambda name: read_credential(request, schemes[name], name),
+        lambda credential: ctx.vendor.authenticate(credential, ctx.runtime))
+    if ctx.principal is None:  # nothing sent, and the operation admits anyone (`{}`)
+        return
     named = request.environ.get(HOST_TENANT)  # <tenant>.<vendor>.localhost (core.routing)
     if named is not None and ctx.principal.tenant != named:
         rule = ctx.runtime.vendors[ctx.vendor.name].document["x-sandbox-host-tenant"]
         raise SandboxError(401, rule["code"], rule["message"])
 
 
+def check_access(ctx: RequestContext) -> None:
+    """The spec's gates on the principal: the scheme's plan, the scopes, the role or permission,
+    the operation's plan (core.access: refusals 4-7), before the request is counted."""
+    if ctx.principal is not None:
+        ctx.operation.access.check(ctx.scheme, ctx.principal)
+
+
 def authorize(ctx: RequestContext) -> None:
-    """The operation's `x-sandbox-access` requirement, judged by the vendor's `authorize` hook:
-    one table (the spec) says which principal may call what."""
-    requirement = ctx.operation.spec.get("x-sandbox-access")
+    """The operation's `x-sandbox-access: NAME`, judged by the vendor's `authorize` hook (the
+    registry makes sure there is one): one table (the spec) says which principal may call what.
+    The mapping forms are the core's (check_access)."""
+    requirement = ctx.operation.access.hook
     if requirement is None or ctx.principal is None:
         return
-    if ctx.vendor.authorize is None:
-        raise RuntimeError(f"{ctx.vendor.name}: x-sandbox-access needs an authorize hook")
     ctx.vendor.authorize(ctx, requirement)
 
 
@@ -75,13 +87,16 @@ def enforce_rate_limit(ctx: RequestContext) -> None:
     policy, bucket = ctx.vendor.rate_limit, ctx.operation.rate_bucket
     if policy is None or bucket is None or ctx.principal is None:
         return
+    counted = policy.subject(ctx.principal)  # the tenant, or the principal the policy names
+    if counted is None:  # a principal without the key the policy counts by is not limited
+        return
 
     def documented_limit() -> int:
         if ctx.vendor.rate_limit_for is not None:
             return ctx.vendor.rate_limit_for(ctx.runtime, ctx.tenant)
         return int(policy.limit)
 
-    ctx.rate = ctx.runtime.limiter.hit(ctx.vendor.name, ctx.tenant, bucket, policy,
+    ctx.rate = ctx.runtime.limiter.hit(ctx.vendor.name, counted, bucket, policy,
                                        request.method, documented_limit)
     if ctx.rate is not None and not ctx.rate.allowed:
         code, message = ctx.vendor.core_errors["rate_limited"]
@@ -161,7 +176,7 @@ def validate_request(ctx: RequestContext) -> None:
             ctx.body, scalars.strict_schema(ctx.operation.spec))
 
 
-BEFORE = (inject_faults, authenticate, enforce_rate_limit, authorize, read_body,
+BEFORE = (inject_faults, authenticate, check_access, enforce_rate_limit, authorize, read_body,
           validate_request)
 
 

@@ -1,7 +1,9 @@
-"""Fixed-window rate limiting keyed by (vendor, tenant, bucket), on the sandbox clock, and the
-header styles vendors choose by data.
+"""Fixed-window rate limiting keyed by (vendor, subject, bucket), on the sandbox clock, and the
+header styles vendors choose by data. The subject is the tenant, or the principal as one of its
+attrs names it (`per="principal:token_id"`: a window per API token; a principal without that
+attr, a browser session say, is not limited).
 
-A window opens at a tenant's first counted request and lasts `window` seconds, so a client may
+A window opens at a subject's first counted request and lasts `window` seconds, so a client may
 spend its whole allowance in a burst. Requests may cost more than one unit (some vendors count
 writes double); a request that does not fit in what is left is refused whole.
 """
@@ -26,14 +28,31 @@ class HeaderStyle:
 
 @dataclass(frozen=True)
 class RateLimitPolicy:
-    """A vendor's documented limits. `limit` may depend on the tenant's records."""
+    """A vendor's documented limits. `limit` may depend on the tenant's records. `per` says
+    whose window a request counts in: "tenant" (the default), or "principal:ATTR", the
+    principal's `attrs[ATTR]` within its tenant."""
     limit: int | Callable[[object, str], int]
     window: int = 60
     costs: Mapping[str, int] = field(default_factory=dict)  # method -> units (default 1)
     headers: HeaderStyle = HeaderStyle()
+    per: str = "tenant"
+
+    def __post_init__(self) -> None:
+        kind, _, attr = self.per.partition(":")
+        if not (self.per == "tenant" or (kind == "principal" and attr)):
+            raise ValueError(f"RateLimitPolicy.per is 'tenant' or 'principal:ATTR', "
+                             f"not {self.per!r}")
 
     def cost(self, method: str) -> int:
         return self.costs.get(method.upper(), 1)
+
+    def subject(self, principal) -> str | None:
+        """The window key of the principal's requests; None when it is not limited."""
+        if self.per == "tenant":
+            return principal.tenant
+        attr = self.per.partition(":")[2]
+        value = principal.attrs.get(attr)
+        return None if value is None else f"{principal.tenant}/{attr}={value}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +83,7 @@ class Decision:
 
 
 class RateLimiter:
-    """Counters for every (vendor, tenant, bucket) and each vendor's mode, all kept in the store,
+    """Counters for every (vendor, subject, bucket) and each vendor's mode, all kept in the store,
     so a limit holds for every process of a shared sandbox together."""
 
     MODES = "ratelimit_modes"
@@ -87,7 +106,7 @@ class RateLimiter:
         self._store.clear_windows()
 
     # counting ----------------------------------------------------------------------------
-    def hit(self, vendor: str, tenant: str, bucket: str, policy: RateLimitPolicy,
+    def hit(self, vendor: str, subject: str, bucket: str, policy: RateLimitPolicy,
             method: str, resolve_limit: Callable[[], int]) -> Decision | None:
         """Count one request. With limits off nothing is counted or refused, but the answer
         still carries the vendor's headers (clients are told to read them): the documented
@@ -101,7 +120,7 @@ class RateLimiter:
         limit = int(mode["limit"]) if "limit" in mode else resolve_limit()
         window = int(mode.get("window", policy.window))
         started, used, allowed = self._store.window_hit(
-            f"rate:{vendor}", f"{tenant}/{bucket}", now, window, policy.cost(method), limit)
+            f"rate:{vendor}", f"{subject}/{bucket}", now, window, policy.cost(method), limit)
         reset_at = started + window
         return Decision(allowed, limit, max(0, limit - used), reset_at,
                         max(1, math.ceil(reset_at - now)), policy.headers)

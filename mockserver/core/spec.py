@@ -27,6 +27,7 @@ class Operation:
     spec: dict           # the operation object
     path_item: dict
     security: list = field(default_factory=list)
+    access: Any = None   # core.access.OperationAccess, compiled by the registry at load
 
     @property
     def rate_bucket(self) -> str | None:

@@ -11,7 +11,8 @@ from typing import Any, Callable, Mapping
 
 from .ratelimit import RateLimitPolicy
 
-# Codes and messages for refusals the core itself raises, per vendor. Keys:
+# Codes and messages for refusals the core itself raises, per vendor (the access refusals'
+# kinds, needed only by a spec using their style, are core.access.ACCESS_ERROR_KINDS). Keys:
 CORE_ERROR_KINDS = ("validation", "unsupported_media_type", "not_found", "method_not_allowed",
                     "rate_limited", "fault", "too_large")
 CoreErrors = Mapping[str, tuple[str, str]]
@@ -19,10 +20,17 @@ CoreErrors = Mapping[str, tuple[str, str]]
 # The callers a vendor's `principal_headers(runtime, kind)` hook can give (the contract tests try
 # every protected operation with each): "valid" (as sample_headers), "bad" (credentials of the
 # right shape that match nobody), "deactivated" (a principal that exists but is switched off),
-# "weak" (one too weak for what the spec's `x-sandbox-access` or the vendor's documented
-# restrictions ask), "other_tenant" (a valid caller of another tenant than "valid"'s). The hook
+# "weak" (one too weak for what the spec's named `x-sandbox-access` or the vendor's documented
+# restrictions ask), "other_tenant" (a valid caller of another tenant than "valid"'s). For the
+# access the core compiles from the spec (core.access), each tried on every operation whose
+# spec data refuses it, expecting that refusal: "session" (a caller by another scheme than
+# "valid"'s, of its tenant), "narrow_scope" (a caller holding fewer scopes than some operations
+# require), "agent" (a caller without the role or permissions some operations ask),
+# "lower_plan" (a caller on a plan below some operations' `x-sandbox-plan`, by a scheme its
+# plan may use), "lower_plan_scheme" (a caller by a scheme its plan may not use). The hook
 # answers None for a kind the vendor has no such caller of.
-PRINCIPAL_KINDS = ("valid", "bad", "deactivated", "weak", "other_tenant")
+PRINCIPAL_KINDS = ("valid", "bad", "deactivated", "weak", "other_tenant", "session",
+                   "narrow_scope", "agent", "lower_plan", "lower_plan_scheme")
 
 
 @dataclass(frozen=True)

@@ -138,10 +138,17 @@ def tenant_of(app, runtime, vendor: str, op, headers: dict) -> str | None:
 
 
 def read_credential_of(app, vr, op, headers: dict):
-    """The credential these headers carry for the operation's (first) security scheme."""
-    scheme = vr.schemes[next(iter(op.security[0]))]
+    """The credential these headers carry for the operation, as the core picks it: that of its
+    first security alternative they carry a credential of; else (for a caller of a scheme the
+    operation does not accept) that of the first scheme of the spec they carry; else the first
+    alternative's, absent."""
+    names = [name for requirement in op.security for name in requirement]
     with app.test_request_context(headers=headers):
-        return read_credential(flask_request, scheme)
+        read = {name: read_credential(flask_request, vr.schemes[name], name)
+                for name in dict.fromkeys([*names, *vr.schemes])}
+    sent = [c for c in read.values() if c.present and not c.malformed]
+    return next((read[n] for n in names if read[n] in sent), None) or \
+        next(iter(sent), None) or read[names[0]]
 
 
 def find_operation(runtime, vendor: str, op_id: str):

@@ -16,10 +16,19 @@ schema. Expected, each in the vendor's error envelope and as its spec documents:
   cases; `/api/v1/users/activity`: users; where no collection matches, a note is printed). A
   body built from the valid tenant's records is tried too, and must not leak either;
 - weak: exactly 403, and no state change, on every operation the weak caller is too weak for.
-  Where the spec has an access table (`x-sandbox-access` on some operation), those are the
-  operations it marks; where it has none, the vendor's restrictions are what its operations
-  document: each operation answering 403 is tried with its record-naming query parameters
-  filled with real ids (Chime's `queueId`).
+  Where the spec has an access table for the vendor's hook (`x-sandbox-access: NAME` on some
+  operation), those are the operations it marks; where the spec has access data the core
+  compiles (tests/contract/access_from_spec.py), the weak caller is judged as the kinds below;
+  where it has neither, the vendor's restrictions are what its operations document: each
+  operation answering 403 is tried with its record-naming query parameters filled with real ids
+  (Chime's `queueId`);
+- valid, session, narrow_scope, agent, lower_plan, lower_plan_scheme (core.vendor's kinds of
+  spec-compiled access): every operation whose spec data refuses the caller (a scheme it does
+  not accept, the scheme's plan gate, a scope the caller's do not cover, a role or permission,
+  the operation's plan: access_from_spec.expected, in the documented order) is tried with the
+  caller's own tenant's ids, and must answer exactly that refusal, body and all, changing
+  nothing. For none, bad and deactivated, an operation that does not accept the scheme of the
+  credentials sent must answer the spec's wrong-scheme refusal instead of the 401.
 
 A 2xx to any of these is a bypass: each is printed (operation, kind, status) and the count
 across all probes must be zero. A refusal that is not the expected one, breaks the spec or the
@@ -31,6 +40,7 @@ operation.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -38,16 +48,19 @@ from typing import Any
 
 import pytest
 
-from mockserver.core.errors import SandboxError
+from mockserver.core.errors import SandboxError, render
 from mockserver.core.spec import operations
 from mockserver.core.vendor import PRINCIPAL_KINDS
 from tests.conftest import test_vendors
 
+from .access_from_spec import carried, expected, has_access_data, matched_scheme, wrong_scheme
 from .requests_from_spec import (
     Builder, OperationRequests, State, credentials, describe_changes, document, find_operation,
     id_field_names, read_credential_of, resolve, with_value)
 
-KINDS = ("none", "bad", "deactivated", "other_tenant", "weak")
+KINDS = ("none", "bad", "deactivated", "other_tenant", "weak", "valid", "session",
+         "narrow_scope", "agent", "lower_plan", "lower_plan_scheme")
+SPEC_KINDS = ("valid", "session", "narrow_scope", "agent", "lower_plan", "lower_plan_scheme")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 SWEEP_PICKS = 4          # the slow sweep: seeded choices of ids per operation
 SLOW = os.environ.get("MOCKSERVER_SLOW") == "1"
@@ -166,7 +179,8 @@ class Prober:
         self.store = runtime.store
         self.template = self.vr.vendor.error_template
         self.state = State(runtime, vendor)
-        self.has_table = any(op.spec.get("x-sandbox-access") for op in self.vr.operations)
+        self.has_table = any(op.access.hook for op in self.vr.operations)
+        self.compiled = has_access_data(self.vr.document)  # access the core judges by the spec
         self.notes: list[str] = []
         self.controls: list[Outcome] = []   # the valid caller on the same GET requests
 
@@ -235,11 +249,10 @@ class Prober:
             return []
         valid = self.headers("valid")
         out = []
-        for op_id in SECURED[self.vendor]:
-            op = find_operation(self.runtime, self.vendor, op_id)
+        for op in (op for op in self.vr.operations if op.security):
             home = self.tenant(op, valid)
             for pick in range(SWEEP_PICKS if sweep else 1):
-                seed = f"authz:{self.vendor}:{op_id}:{pick}"
+                seed = f"authz:{self.vendor}:{op.operation_id}:{pick}"
                 out += self.probe(op, kind, headers, home, seed, sweep=sweep)
         self.runtime.reset()
         return out
@@ -250,12 +263,19 @@ class Prober:
                                  builder=IdBuilder)
         write = op.method in WRITE_METHODS
         responses = set(op.spec.get("responses", {}))
+        if kind in SPEC_KINDS or (kind == "weak" and self.compiled and not self.has_table):
+            return self.by_spec(op, kind, headers, seed)
         if kind in ("none", "bad", "deactivated"):
+            if kind == "none" and {} in op.security:  # anyone may call it
+                return []
             url = plan.real_url or plan.target
             allowed = (401,) if kind != "deactivated" else \
                 tuple(s for s in (401, 403) if str(s) in responses) or (401, 403)
+            want = wrong_scheme(self.vr.document, op, carried(self.app, self.vr, headers))
             outcome = self.refusal(*self.send(op, kind, "the seed's ids", url, headers,
-                                              plan.base_body(), check_state=write), allowed)
+                                              plan.base_body(), check_state=write),
+                                   allowed if want is None else (want[1],))
+            self.answered(outcome, want)
             self.reset_after(outcome)
             return [outcome]
         if kind == "weak":
@@ -280,6 +300,46 @@ class Prober:
                                           plan.base_body(), check_state=True), (403,))
         self.reset_after(outcome)
         return [outcome]
+
+    def spec_refusal(self, op, headers: dict):
+        """The refusal the spec's access data names for this caller on the operation, or None
+        (admitted, or a caller the vendor does not know at all)."""
+        schemes = carried(self.app, self.vr, headers)
+        scheme = matched_scheme(op, schemes)
+        if scheme is None:
+            return wrong_scheme(self.vr.document, op, schemes)
+        try:
+            principal = self.vr.vendor.authenticate(schemes[scheme], self.runtime)
+        except SandboxError:  # not a caller at all (test_the_callers_are_who_they_say)
+            return None
+        return expected(self.vr.document, op, scheme, principal.attrs)
+
+    def by_spec(self, op, kind: str, headers: dict, seed: str) -> list[Outcome]:
+        """The caller on an operation whose spec data refuses it: that refusal exactly, with
+        the ids of the caller's own tenant, and no change."""
+        want = self.spec_refusal(op, headers)
+        if want is None:
+            return []
+        plan = OperationRequests(self.runtime, self.vendor, op, self.tenant(op, headers),
+                                 seed=seed, builder=IdBuilder)
+        outcome = self.refusal(*self.send(op, kind, f"refused: {want[0]}",
+                                          plan.real_url or plan.target, headers,
+                                          plan.base_body(), check_state=True), (want[1],))
+        self.answered(outcome, want)
+        self.reset_after(outcome)
+        return [outcome]
+
+    def answered(self, outcome: Outcome, want) -> None:
+        """The refusal the spec names, body and all (None: any the contract allows)."""
+        if want is None or outcome.bypass or outcome.problem:
+            return
+        body = render(self.template, SandboxError(*want[1:]))
+        try:
+            answer = json.loads(outcome.answer)
+        except ValueError:
+            answer = None
+        if answer != body:
+            outcome.problem = f"expected the spec's {want[0]} refusal {body}"
 
     def with_record_query(self, op, plan: OperationRequests) -> str:
         """The real path with every query parameter that names a collection (`queueId`) given
@@ -361,8 +421,9 @@ class Prober:
 
     def control(self, op, url: str) -> None:
         """The valid caller on a GET request a refused caller is sent: it should succeed, or
-        the refusal proves nothing."""
-        if op.method != "GET":
+        the refusal proves nothing. (Not where the spec refuses the valid caller too: a token
+        on a session-only operation.)"""
+        if op.method != "GET" or self.spec_refusal(op, self.headers("valid")) is not None:
             return
         outcome, _ = self.send(op, "valid", "control", url, self.headers("valid"), None,
                                check_state=False)
@@ -513,4 +574,6 @@ def test_the_callers_are_who_they_say(app, runtime, vendor):
             assert isinstance(judged, SandboxError) and judged.status in (401, 403), kind
         else:
             assert not isinstance(judged, SandboxError), f"{kind}: {judged.message}"
-            assert (judged.tenant == home.tenant) == (kind == "weak"), (kind, judged.tenant)
+            if kind in ("weak", "other_tenant", "session"):
+                assert (judged.tenant == home.tenant) == (kind != "other_tenant"), \
+                    (kind, judged.tenant)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from mockserver.core import keys
 from mockserver.core.errors import SandboxError
 from mockserver.core.rng import token
-from mockserver.core.vendor import Principal
+from mockserver.core.vendor import PRINCIPAL_KINDS, Principal
 
 V = "deskchime"
 KEY_SHAPE = re.compile(r"dc_live_[A-Za-z0-9]{32}")
@@ -59,6 +59,8 @@ def principal_headers(runtime, kind: str) -> dict | None:
         return None
     if kind == "other_tenant":
         return {"x-api-key": orgs[1]["apiKey"]} if len(orgs) > 1 else None
+    if kind in PRINCIPAL_KINDS:  # the kinds of spec-compiled access, which it does not use
+        return None
     raise ValueError(f"unknown principal kind {kind!r}")
 
 
