@@ -9,7 +9,7 @@ COPY specs ./specs
 COPY seed_data ./seed_data
 RUN pip install --no-cache-dir .
 
-# Runtime: slim, non-root, gunicorn (one process, threads) via `mockserver serve`.
+# Runtime: slim, non-root, gunicorn (gevent workers) via `mockserver serve`.
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 sandbox
 COPY --from=build /opt/venv /opt/venv
@@ -22,6 +22,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     MOCKSERVER_ALLOW_OPEN_CONTROL=1
 USER sandbox
 EXPOSE 8080
+# `mockserver health` reads the same MOCKSERVER_* variables as the server (port, control token),
+# so the check follows `docker run -e MOCKSERVER_PORT=... -e MOCKSERVER_CONTROL_TOKEN=...`
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/__sandbox/health', timeout=2).status == 200 else 1)"
+  CMD ["mockserver", "health", "--timeout", "2"]
 CMD ["mockserver", "serve"]

@@ -12,6 +12,9 @@ from .config import Settings
 from .core import pipeline
 from .core.errors import SandboxError
 from .core.routing import CaseInsensitivePaths, HostRouting
+from .core.store import StoreUnavailable
+from .cors import Cors
+from .registry import UnknownVendor
 from .runtime import Runtime
 
 
@@ -44,6 +47,8 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
         app.wsgi_app = CaseInsensitivePaths(app.wsgi_app, insensitive)
     app.wsgi_app = HostRouting(app.wsgi_app, runtime.vendors, [
         name for name, vr in runtime.vendors.items() if vr.document.get("x-sandbox-host-tenant")])
+    if settings.cors:
+        app.wsgi_app = Cors(app.wsgi_app)
 
     @app.errorhandler(HTTPException)
     def _refuse(exc: HTTPException):
@@ -60,6 +65,17 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
                                                                headers=headers))
 
     return app
+
+
+def app_for_user(settings: Settings) -> Flask:
+    """`create_app` for settings a user gave: a vendor or store it cannot serve is a ValueError
+    naming the flag or variable that asked for it."""
+    try:
+        return create_app(settings)
+    except UnknownVendor as exc:
+        raise ValueError(f"{settings.origin('vendors')}: {exc}") from None
+    except StoreUnavailable as exc:
+        raise ValueError(f"{settings.origin('store')}: {exc}") from None
 
 
 class AsciiInt(IntegerConverter):

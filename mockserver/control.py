@@ -10,7 +10,9 @@ from marshmallow import ValidationError
 
 from .core.clock import parse_instant
 from .core.errors import SandboxError
+from .core.routing import HOST_VENDOR
 from .core.vendor import Vendor, record_id_field
+from .urls import served_servers, vendor_base_path
 
 blueprint = Blueprint("sandbox", __name__, url_prefix="/__sandbox")
 
@@ -75,15 +77,6 @@ def _vendor(name: str):
 
 def _base_url(name: str) -> str:
     return request.host_url.rstrip("/") + vendor_base_path(_vendor(name).document, name)
-
-
-def vendor_base_path(document: dict, name: str) -> str:
-    """The sandbox base URL's path: the spec's sandbox server, e.g. /deskwoot/api/v1."""
-    for server in document.get("servers", []):
-        url = server.get("url", "")
-        if url.startswith("http://127.0.0.1") or url.startswith("http://localhost"):
-            return "/" + url.split("/", 3)[3] if url.count("/") >= 3 else f"/{name}"
-    return f"/{name}"
 
 
 # -- health, credentials ----------------------------------------------------------------------
@@ -158,7 +151,12 @@ def set_clock():
 # -- specs, journal, faults, rate limits ------------------------------------------------------
 @blueprint.get("/specs/<vendor>")
 def spec(vendor: str):
-    document = _vendor(vendor).document
+    """The spec with `servers` naming this sandbox as the request reached it, so a client or a
+    docs page built from it calls the sandbox, not the vendor."""
+    source = _vendor(vendor).document
+    document = {**source, "servers": served_servers(
+        source, vendor, request.url_root, request.environ.get(HOST_VENDOR),
+        _runtime().root_vendor)}
     if request.args.get("format") == "yaml":
         return Response(yaml.safe_dump(document, sort_keys=False, allow_unicode=True),
                         mimetype="application/yaml")

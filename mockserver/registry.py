@@ -24,6 +24,10 @@ class RegistryError(RuntimeError):
     pass
 
 
+class UnknownVendor(RegistryError):
+    """A vendor was asked for that no package provides."""
+
+
 def data_dir(kind: str) -> Path:
     """`specs` or `seed_data`: beside the package in a checkout, or where the wheel put them."""
     here = Path(__file__).resolve().parent.parent / kind

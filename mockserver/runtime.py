@@ -25,8 +25,8 @@ from .core.seeding import load_seed_document, seed_vendor
 from .core.store import Conflict, Store, open_store
 from .core import unit_of_work
 from .core.unit_of_work import UnitOfWork
-from .registry import (RegistryError, VendorRuntime, VendorSource, available_vendors, data_dir,
-                       load_vendor)
+from .registry import (UnknownVendor, VendorRuntime, VendorSource, available_vendors,
+                       data_dir, load_vendor)
 
 T = TypeVar("T")
 SEED = "seed"  # the state document naming the seed the store holds
@@ -43,7 +43,7 @@ class Runtime:
         names = list(settings.vendors) or (list(sources) if sources else available_vendors())
         unknown = sorted(set(names) - set(known))
         if unknown:
-            raise RegistryError(f"unknown vendor(s) {unknown}; available: {known}")
+            raise UnknownVendor(f"unknown vendor(s) {unknown}; available: {known}")
         self.vendors: dict[str, VendorRuntime] = {n: load_vendor(n, sources.get(n))
                                                   for n in names}
         self.backend: Store = open_store(settings.store)

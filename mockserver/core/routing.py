@@ -48,6 +48,7 @@ class CaseInsensitivePaths:
 
 
 HOST_TENANT = "mockserver.host_tenant"  # the environ key the pipeline reads
+HOST_VENDOR = "mockserver.host_vendor"  # the vendor whose own host the request named
 
 
 class HostRouting:
@@ -65,6 +66,7 @@ class HostRouting:
         if len(labels) >= 2 and labels[-1] == "localhost" and labels[-2] in self.vendors:
             vendor, tenant = labels[-2], ".".join(labels[:-2])
         if vendor is not None:
+            environ[HOST_VENDOR] = vendor
             path = environ.get("PATH_INFO", "") or "/"
             if not (path == f"/{vendor}" or path.startswith(f"/{vendor}/")
                     or path.startswith("/__sandbox")):

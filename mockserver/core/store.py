@@ -187,6 +187,10 @@ class Store(Records):
     OUTBOX_SIZE = 10_000
 
 
+class StoreUnavailable(ValueError):
+    """The store a URL names cannot be used: an unknown scheme, or a server that does not answer."""
+
+
 def open_store(url: str) -> Store:
     """The store a `--store URL` names: `memory://` or `redis://host:port/db[?namespace=NAME]`."""
     scheme = urlsplit(url or "memory://").scheme or url
@@ -196,4 +200,5 @@ def open_store(url: str) -> Store:
     if scheme in ("redis", "rediss", "unix"):
         from .stores.redis import RedisStore
         return RedisStore(url)
-    raise ValueError(f"unsupported store URL {url!r}: use memory:// or redis://host:port/db")
+    raise StoreUnavailable(f"unsupported store URL {url!r}: use memory:// or "
+                           "redis://host:port/db")

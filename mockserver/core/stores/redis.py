@@ -39,7 +39,7 @@ import orjson
 import redis
 import redis.connection
 
-from ..store import Conflict, Key, Store
+from ..store import Conflict, Key, Store, StoreUnavailable
 from .memory import FEED, changes_in
 
 SEP = "\x1f"
@@ -137,7 +137,7 @@ class RedisStore(Store):
         try:
             self._r.ping()
         except redis.RedisError as exc:
-            raise ValueError(f"cannot reach the Redis store at {self.url}: {exc}") from None
+            raise StoreUnavailable(f"cannot reach the Redis store at {self.url}: {exc}") from None
 
     # a request's view ------------------------------------------------------------------------
     def begin(self, numbered=True):
