@@ -7,7 +7,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter
 
-from . import control
+from . import control, pages
 from .config import Settings
 from .core import pipeline
 from .core.errors import SandboxError
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
     app.url_map.merge_slashes = False
     app.url_map.converters["int"] = AsciiInt
     app.register_blueprint(control.blueprint)
+    pages.init_app(app)
 
     insensitive = []
     for vr in runtime.vendors.values():
