@@ -35,7 +35,9 @@ def serve(*args: str, frozen: str | None = FROZEN_AT,
         try:
             if requests.get(f"{base}/__sandbox/health", timeout=1).status_code in (200, 401):
                 return proc, base
-        except requests.ConnectionError:
+        # The socket is bound before the workers load (honest start-up), so a slow start
+        # is a read timeout rather than a refused connection: keep waiting for either.
+        except (requests.ConnectionError, requests.Timeout):
             if time.monotonic() > deadline:
                 proc.kill()
                 raise RuntimeError(f"{base} never answered") from None
