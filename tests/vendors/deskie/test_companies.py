@@ -148,3 +148,16 @@ def test_company_writes_are_full_access_only(dk, auth, state, method, path, json
                          headers=auth(access="limited"))
     assert status == 403 and data["error"] == "staff_has_not_access"
     assert state("companies") == before
+
+
+def test_new_cases_of_a_blocked_companys_users_go_to_spam(dk, state):
+    company = _live(state)
+    member = next(u for u in state("users") if u.get("company_id") == company["company_id"]
+                  and u["active"] and not u["deleted"] and u.get("user_email"))
+    new_case = {"case": {"user_email": member["user_email"], "subject": "Hello", "content": "Hi"}}
+    assert dk(f"/api/companies/{company['company_id']}/block.json", method="PUT")[0] == 200
+    status, data, _ = dk("/api/cases.json", method="POST", json=new_case)
+    assert status == 200 and data["case"]["spam"] is True
+    assert dk(f"/api/companies/{company['company_id']}/restore.json", method="PUT")[0] == 200
+    status, data, _ = dk("/api/cases.json", method="POST", json=new_case)
+    assert status == 200 and data["case"]["spam"] is False

@@ -189,3 +189,15 @@ def test_delete_user_is_full_access_only(dk, auth, state):
                          headers=auth(access="limited"))
     assert status == 403 and data["error"] == "staff_has_not_access"
     assert _user(state, user["user_id"]) == user
+
+
+def test_a_blocked_users_new_case_goes_to_spam_until_restored(dk, state):
+    user = _plain(state, type="email")
+    new_case = {"case": {"user_email": user["user_email"], "subject": "Again", "content": "Hi"}}
+    assert dk(f"/api/users/{user['user_id']}/block.json", method="PUT")[0] == 200
+    status, data, _ = dk("/api/cases.json", method="POST", json=new_case)
+    assert status == 200 and data["case"]["spam"] is True
+    assert next(c for c in state("cases") if c["case_id"] == data["case"]["case_id"])["spam"]
+    assert dk(f"/api/users/{user['user_id']}/restore.json", method="PUT")[0] == 200
+    status, data, _ = dk("/api/cases.json", method="POST", json=new_case)
+    assert status == 200 and data["case"]["spam"] is False
