@@ -55,7 +55,7 @@ def test_create_company_refusals_create_nothing(dk, state):
     for body in ({"company": {"company_name": ""}}, {"company": {}},
                  {"company": {"company_name": "X", "company_users": "one,two"}}):
         status, data, _ = dk("/api/companies.json", method="POST", json=body)
-        assert status == 400, body
+        assert status == 400 and data["error"] == "validation_error", body
     assert {"companies": state("companies"), "users": state("users")} == before
 
 
@@ -91,7 +91,7 @@ def test_edit_company_refusals_change_nothing(dk, state):
         assert status == 400 and data["error"] == code, body
     status, data, _ = dk(f"/api/companies/{company['company_id']}.json", method="PUT",
                          json={"company": {}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     status, data, _ = dk(f"/api/companies/{UNKNOWN}.json", method="PUT",
                          json={"company": {"company_name": "x"}})
     assert status == 404 and data["error"] == "company_not_found"

@@ -31,7 +31,7 @@ def test_edit_group_refusals_change_nothing(dk, state):
     before = state("groups")
     for body in ({"group": {}}, {"group": {"group_title": ""}}):
         status, data, _ = dk("/api/groups/746.json", method="PUT", json=body)
-        assert status == 400, body
+        assert status == 400 and data["error"] == "validation_error", body
     status, data, _ = dk(f"/api/groups/{UNKNOWN}.json", method="PUT",
                          json={"group": {"group_title": "x"}})
     assert status == 404 and data["error"] == "group_not_found"
@@ -62,7 +62,7 @@ def test_edit_label_refusals_change_nothing(dk, state):
     before = state("labels")
     for body in ({"label": {"label_title": ""}}, {"label": {}}):
         status, data, _ = dk("/api/labels/7152.json", method="PUT", json=body)
-        assert status == 400, body
+        assert status == 400 and data["error"] == "validation_error", body
     status, data, _ = dk(f"/api/labels/{UNKNOWN}.json", method="PUT",
                          json={"label": {"label_title": "x"}})
     assert status == 404 and data["error"] == "label_not_found"

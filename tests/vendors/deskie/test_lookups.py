@@ -28,7 +28,7 @@ def test_lookup_pages(dk, state, path, item, key):
     assert data["total_count"] == len(stored)
     assert [r[item][key] for r in rows(data)] == [stored[1][key]]
     status, data, _ = dk(f"/api/{path}.json?limit=0")
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
 
 
 def test_a_new_record_shows_in_its_lookup(dk, control):

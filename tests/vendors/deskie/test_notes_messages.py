@@ -60,7 +60,7 @@ def test_edit_message_with_an_empty_message_is_400(dk, state):
     msg = _messages(state)[0]
     status, data, _ = dk(f"/api/cases/{msg['case_id']}/messages/{msg['message_id']}.json",
                          method="PUT", json={"message": {}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     assert _stored(state, msg["message_id"]) == msg
 
 
@@ -99,7 +99,7 @@ def test_rate_refusals(dk, state):
     reply = _messages(state, agent=True)[0]
     status, data, _ = dk(f"/api/cases/{reply['case_id']}/rate/{reply['message_id']}.json",
                          method="PUT", json={"rate": {"rating": "superb"}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     status, data, _ = dk(f"/api/cases/{reply['case_id']}/rate/{UNKNOWN}.json",
                          method="PUT", json={"rate": {"rating": "high"}})
     assert status == 404 and data["error"] == "message_not_found"
@@ -120,7 +120,7 @@ def test_note_on_the_old_path_is_a_private_note_that_keeps_the_status(dk, state,
     assert status == 404 and data["error"] == "case_not_found"
     status, data, _ = dk(f"/api/cases/{case['case_id']}/notes.json", method="POST",
                          json={"note": {}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
 
 
 def test_edit_note_and_delete_it(dk, state):

@@ -29,7 +29,7 @@ def test_create_staff_refusals_create_nobody(dk, state):
         status, data, _ = dk("/api/staff.json", method="POST", json={"staff": body})
         assert status == 400 and data["error"] == code, body
     status, data, _ = dk("/api/staff.json", method="POST", json={"staff": {}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     assert state("staff") == before
 
 
@@ -63,7 +63,7 @@ def test_edit_staff_refusals_change_nothing(dk, state):
                              json={"staff": body})
         assert status == 400 and data["error"] == code, body
     status, data, _ = dk(f"/api/staff/{agent['staff_id']}.json", method="PUT", json={"staff": {}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     status, data, _ = dk(f"/api/staff/{UNKNOWN}.json", method="PUT",
                          json={"staff": {"staff_full_name": "x"}})
     assert status == 404 and data["error"] == "staff_not_found"

@@ -60,7 +60,7 @@ def test_edit_user_refusals_change_nothing(dk, state):
         assert status == 400 and data["error"] == code, (body, data)
     status, data, _ = dk(f"/api/users/{phone_user['user_id']}.json", method="PUT",
                          json={"user": {}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     status, data, _ = dk(f"/api/users/{UNKNOWN}.json", method="PUT",
                          json={"user": {"user_note": "x"}})
     assert status == 404 and data["error"] == "user_not_found"
@@ -141,7 +141,7 @@ def test_link_refusals_change_nothing(dk, state):
         status, data, _ = dk(f"/api/users/{user['user_id']}/link.json", method="PUT", json=body)
         assert status == 400 and data["error"] == "user_not_found", body
     status, data, _ = dk(f"/api/users/{user['user_id']}/link.json", method="PUT", json={})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     status, data, _ = dk(f"/api/users/{UNKNOWN}/link.json", method="PUT",
                          json={"user_id": user["user_id"]})
     assert status == 404 and data["error"] == "user_not_found"
@@ -155,7 +155,7 @@ def test_unlink_refusals(dk, state):
                          json={"user_id": other["user_id"]})
     assert status == 400 and data["error"] == "validation_error"
     status, data, _ = dk(f"/api/users/{user['user_id']}/unlink.json", method="PUT", json={})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
     status, data, _ = dk(f"/api/users/{UNKNOWN}/unlink.json", method="PUT",
                          json={"user_id": other["user_id"]})
     assert status == 404 and data["error"] == "user_not_found"
@@ -180,7 +180,7 @@ def test_identify_user_refusals(dk):
     assert status == 400 and data["error"] == "wrong_email"
     status, data, _ = dk("/api/users/identification.json", method="POST",
                          json={"user": {"user_full_name": "No contact"}})
-    assert status == 400
+    assert status == 400 and data["error"] == "validation_error"
 
 
 def test_delete_user_is_full_access_only(dk, auth, state):
