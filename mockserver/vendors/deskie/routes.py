@@ -371,6 +371,8 @@ def create_case(ctx):
     user = _find_or_create_user(ctx, body)
     attachments = _attachments(ctx, files)
     channel = body.get("channel") or {"email": "email", "phone": "call"}.get(user["type"], "web")
+    company = user.get("company_id") and ctx.store.get(V, ctx.tenant, "companies", user["company_id"])
+    blocked = not user["active"] or bool(company and not company["active"])  # §6.2, §9: to spam
     case_id = next_id(ctx, "cases")
     rnd = ctx.runtime.randomness().stream(V, ctx.tenant, "case_number", case_id)
     case = {"case_id": case_id,
@@ -380,7 +382,7 @@ def create_case(ctx):
             "priority": body.get("priority", "normal"), "channel": channel,
             "recipient": "", "recipient_cc": "", "recipient_bcc": "", **models.aliased(body),
             "deleted": False,
-            "spam": False, "created_at": created, "updated_at": max(created, now),
+            "spam": blocked, "created_at": created, "updated_at": max(created, now),
             "closed_at": None, "last_response_at": None, "first_response_at": None,
             "parent_case_id": 0, "language_id": body.get("language_id") or user.get("language_id") or 0,
             "custom_fields": {k: v if isinstance(v, (str, bool)) else str(v)
