@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from dataclasses import asdict
 
 import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -10,6 +11,7 @@ from marshmallow import ValidationError
 
 from .core.clock import parse_instant
 from .core.errors import SandboxError
+from .core.faults import FaultProblem
 from .core.routing import HOST_VENDOR
 from .core.vendor import Vendor, record_id_field
 from .urls import served_servers, vendor_base_path
@@ -183,16 +185,16 @@ def list_faults():
 @blueprint.post("/faults")
 def add_fault():
     body = _body()
-    allowed = {"vendor", "method", "path", "status", "latency_ms", "times"}
-    if set(body) - allowed:
-        _fail(400, "invalid_fault", f"unknown field(s) {sorted(set(body) - allowed)}")
-    if body.get("vendor") is not None:
-        _vendor(body["vendor"])
+    vendor = body.get("vendor")
+    if vendor is not None and vendor not in _runtime().vendors:
+        raise SandboxError(400, "invalid_fault", f"'vendor': no vendor {vendor!r} is served; "
+                           f"served: {sorted(_runtime().vendors)}", extra={"field": "vendor"})
     try:
         rule = _runtime().faults.add(**body)
-    except (TypeError, ValueError) as exc:
-        _fail(400, "invalid_fault", str(exc))
-    return jsonify(rule.__dict__), 201
+    except FaultProblem as problem:
+        raise SandboxError(400, "invalid_fault", str(problem),
+                           extra={"field": problem.field}) from None
+    return jsonify(asdict(rule)), 201
 
 
 @blueprint.delete("/faults")
