@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from dataclasses import asdict
 
 import yaml
@@ -150,7 +151,7 @@ def set_clock():
     return jsonify(clock.state())
 
 
-# -- specs, journal, faults, rate limits ------------------------------------------------------
+# -- specs, journal, faults, snapshots, rate limits ------------------------------------------------------
 @blueprint.get("/specs/<vendor>")
 def spec(vendor: str):
     """The spec with `servers` naming this sandbox as the request reached it, so a client or a
@@ -200,6 +201,47 @@ def add_fault():
 @blueprint.delete("/faults")
 def clear_faults():
     _runtime().faults.clear()
+    return Response(status=204)
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _snapshot_name(name: str) -> str:
+    if not SNAPSHOT_NAME.match(name):
+        _fail(400, "invalid_snapshot_name", f"a snapshot name is 1 to 64 of A-Z, a-z, 0-9, "
+              f"'_', '.' and '-', not {name!r}")
+    return name
+
+
+def _unknown_snapshot(name: str):
+    _fail(404, "unknown_snapshot", f"no snapshot {name!r}; saved: "
+          f"{[s['name'] for s in _runtime().backend.snapshots()]}")
+
+
+@blueprint.get("/snapshots")
+def list_snapshots():
+    return jsonify(_runtime().backend.snapshots())
+
+
+@blueprint.post("/snapshots/<name>")
+def save_snapshot(name: str):
+    return jsonify(_runtime().snapshot(_snapshot_name(name))), 201
+
+
+@blueprint.post("/snapshots/<name>/restore")
+def restore_snapshot(name: str):
+    summary = _runtime().restore(_snapshot_name(name))
+    if summary is None:
+        _unknown_snapshot(name)
+    return jsonify({**summary, "status": "restored"})
+
+
+@blueprint.delete("/snapshots/<name>")
+def drop_snapshot(name: str):
+    if not _runtime().backend.drop_snapshot(_snapshot_name(name)):
+        _unknown_snapshot(name)
     return Response(status=204)
 
 

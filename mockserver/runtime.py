@@ -11,12 +11,13 @@ import hashlib
 import re
 import json
 import time
+from datetime import datetime, timezone
 from contextlib import nullcontext
 from importlib import metadata
 from typing import Callable, TypeVar
 
 from .config import Settings
-from .core.clock import Clock
+from .core.clock import Clock, iso_z
 from .core.faults import FaultInjector
 from .core.journal import Journal
 from .core.ratelimit import RateLimiter
@@ -108,6 +109,26 @@ class Runtime:
             self.backend.revert()
         self.caches.clear()
         return (time.perf_counter() - started) * 1000
+
+    # snapshots ----------------------------------------------------------------------------
+    def snapshot(self, name: str) -> dict:
+        """Save the whole state but the journal as `name` (replacing one of that name)."""
+        summary = {"name": name, "time": self.clock.state()["now"],
+                   "saved_at": iso_z(datetime.now(timezone.utc)), "seed": self.seed}
+        return self.backend.save_snapshot(name, summary)
+
+    def restore(self, name: str) -> dict | None:
+        """Bring the snapshot `name` back (None when there is none). A snapshot of another seed
+        first reseeds the base, so a later reset goes back to that seed's fresh state."""
+        summary = next((s for s in self.backend.snapshots() if s["name"] == name), None)
+        if summary is None:
+            return None
+        if summary.get("seed", self.seed) != self.seed:
+            self._reseed(summary["seed"])
+        if not self.backend.restore_snapshot(name):
+            return None
+        self.caches.clear()
+        return summary
 
     def transact(self, work: Callable[[], T], *, request_id: str | None = None,
                  scope: str | None = None, writes: bool = False) -> T:

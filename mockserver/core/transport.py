@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import socket
 
-from werkzeug.wrappers import Response
+from flask import Response  # the app's response class, so Flask keeps this subclass as it is
 
 SOCKET_KEYS = ("gunicorn.socket", "werkzeug.socket")
 
