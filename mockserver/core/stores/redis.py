@@ -358,7 +358,9 @@ class RedisStore(Store):
             for start in range(0, len(rows), 2000):
                 chunk = dict(list(rows.items())[start:start + 2000])
                 pipe.hset(f"{p}:b:d:{k}", mapping=chunk)
-                pipe.zadd(f"{p}:b:o:{k}", {rid: start + n for n, rid in enumerate(chunk)})
+                # seeded records sort before every committed one (scores from #seq, 1 up)
+                pipe.zadd(f"{p}:b:o:{k}", {rid: start + n - len(rows)
+                                           for n, rid in enumerate(chunk)})
             pipe.copy(f"{p}:b:d:{k}", f"{p}:d:{k}")
             pipe.copy(f"{p}:b:o:{k}", f"{p}:o:{k}")
             pipe.sadd(f"{p}:bkeys", k)
