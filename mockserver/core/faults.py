@@ -21,6 +21,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
+from typing import Callable
 
 KINDS = ("status", "latency", "reset", "malformed")
 FIELDS = ("vendor", "method", "path", "kind", "status", "latency_ms", "probability",
@@ -169,14 +170,16 @@ class FaultInjector:
     def _rules(self) -> list[FaultRule]:
         return [FaultRule(**r) for r in self._store.state(self.STATE) or ()]
 
-    def take(self, vendor: str, method: str, *paths: str, seed: int = 0) -> FaultRule | None:
-        """The first live rule matching the request whose draw says so, counted as used once."""
+    def take(self, vendor: str, method: str, *paths: str,
+             seed: Callable[[], int] = lambda: 0) -> FaultRule | None:
+        """The first live rule matching the request whose draw says so, counted as used once.
+        `seed` is asked only when a rule with a probability matches."""
         for rule in self._rules():
             if not rule.matches(vendor, method, paths):
                 continue
             if rule.probability is not None and rule.probability < 1:
                 n = self._store.incr(f"fault_seen:{rule.id}")
-                if drawn(seed, rule.id, n) >= rule.probability:
+                if drawn(seed(), rule.id, n) >= rule.probability:
                     continue
             rule.hits = self._store.incr(f"fault:{rule.id}")
             if rule.times is None or rule.hits <= rule.times:

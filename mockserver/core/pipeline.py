@@ -44,7 +44,7 @@ def inject_faults(ctx: RequestContext) -> None:
     after the view (`malformed`, by cut_malformed_body) or only late (`latency`)."""
     rule = ctx.runtime.faults.take(ctx.vendor.name, request.method,
                                    ctx.operation.path, vendor_path(ctx), request.path,
-                                   seed=ctx.runtime.seed)
+                                   seed=lambda: ctx.runtime.seed)
     if rule is None:
         return
     ctx.fault = rule.journal_mark()
