@@ -221,6 +221,8 @@ def test_fault_times_counts_faulted_requests_under_a_probability(client, control
     ({"kind": "status"}, "status"),
     ({"kind": "latency"}, "latency_ms"),
     ({"status": 99}, "status"),
+    ({"status": 302}, "status"),
+    ({"status": 600}, "status"),
     ({"status": True}, "status"),
     ({"status": "503"}, "status"),
     ({"latency_ms": -1}, "latency_ms"),

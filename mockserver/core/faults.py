@@ -93,8 +93,8 @@ def checked_rule(rule_id: int, body: dict) -> FaultRule:
                                    f"(one of {list(KINDS)})")
     if kind not in KINDS:
         raise FaultProblem("kind", f"'kind' must be one of {list(KINDS)}, not {kind!r}")
-    if status is not None and not (_integer(status) and 100 <= status <= 599):
-        raise FaultProblem("status", "'status' must be an HTTP status code (100-599)")
+    if status is not None and not (_integer(status) and 400 <= status <= 599):
+        raise FaultProblem("status", "'status' must be an HTTP error status (400-599)")
     if kind == "status" and status is None:
         raise FaultProblem("status", "a fault of kind 'status' needs 'status'")
     if kind != "status" and status is not None:
