@@ -11,13 +11,12 @@ import hashlib
 import re
 import json
 import time
-from datetime import datetime, timezone
 from contextlib import nullcontext
 from importlib import metadata
 from typing import Callable, TypeVar
 
 from .config import Settings
-from .core.clock import Clock, iso_z
+from .core.clock import Clock
 from .core.faults import FaultInjector
 from .core.journal import Journal
 from .core.ratelimit import RateLimiter
@@ -113,8 +112,7 @@ class Runtime:
     # snapshots ----------------------------------------------------------------------------
     def snapshot(self, name: str) -> dict:
         """Save the whole state but the journal as `name` (replacing one of that name)."""
-        summary = {"name": name, "time": self.clock.state()["now"],
-                   "saved_at": iso_z(datetime.now(timezone.utc)), "seed": self.seed}
+        summary = {"name": name, "time": self.clock.state()["now"], "seed": self.seed}
         return self.backend.save_snapshot(name, summary)
 
     def restore(self, name: str) -> dict | None:
