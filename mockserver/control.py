@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
+from dataclasses import asdict
 
 import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -10,6 +12,7 @@ from marshmallow import ValidationError
 
 from .core.clock import parse_instant
 from .core.errors import SandboxError
+from .core.faults import FaultProblem
 from .core.routing import HOST_VENDOR
 from .core.vendor import Vendor, record_id_field
 from .urls import served_servers, vendor_base_path
@@ -148,7 +151,7 @@ def set_clock():
     return jsonify(clock.state())
 
 
-# -- specs, journal, faults, rate limits ------------------------------------------------------
+# -- specs, journal, faults, snapshots, rate limits ------------------------------------------------------
 @blueprint.get("/specs/<vendor>")
 def spec(vendor: str):
     """The spec with `servers` naming this sandbox as the request reached it, so a client or a
@@ -183,21 +186,62 @@ def list_faults():
 @blueprint.post("/faults")
 def add_fault():
     body = _body()
-    allowed = {"vendor", "method", "path", "status", "latency_ms", "times"}
-    if set(body) - allowed:
-        _fail(400, "invalid_fault", f"unknown field(s) {sorted(set(body) - allowed)}")
-    if body.get("vendor") is not None:
-        _vendor(body["vendor"])
+    vendor = body.get("vendor")
+    if vendor is not None and vendor not in _runtime().vendors:
+        raise SandboxError(400, "invalid_fault", f"'vendor': no vendor {vendor!r} is served; "
+                           f"served: {sorted(_runtime().vendors)}", extra={"field": "vendor"})
     try:
         rule = _runtime().faults.add(**body)
-    except (TypeError, ValueError) as exc:
-        _fail(400, "invalid_fault", str(exc))
-    return jsonify(rule.__dict__), 201
+    except FaultProblem as problem:
+        raise SandboxError(400, "invalid_fault", str(problem),
+                           extra={"field": problem.field}) from None
+    return jsonify(asdict(rule)), 201
 
 
 @blueprint.delete("/faults")
 def clear_faults():
     _runtime().faults.clear()
+    return Response(status=204)
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _snapshot_name(name: str) -> str:
+    if not SNAPSHOT_NAME.match(name):
+        _fail(400, "invalid_snapshot_name", f"a snapshot name is 1 to 64 of A-Z, a-z, 0-9, "
+              f"'_', '.' and '-', not {name!r}")
+    return name
+
+
+def _unknown_snapshot(name: str):
+    _fail(404, "unknown_snapshot", f"no snapshot {name!r}; saved: "
+          f"{[s['name'] for s in _runtime().backend.snapshots()]}")
+
+
+@blueprint.get("/snapshots")
+def list_snapshots():
+    return jsonify(_runtime().backend.snapshots())
+
+
+@blueprint.post("/snapshots/<name>")
+def save_snapshot(name: str):
+    return jsonify(_runtime().snapshot(_snapshot_name(name))), 201
+
+
+@blueprint.post("/snapshots/<name>/restore")
+def restore_snapshot(name: str):
+    summary = _runtime().restore(_snapshot_name(name))
+    if summary is None:
+        _unknown_snapshot(name)
+    return jsonify({**summary, "status": "restored"})
+
+
+@blueprint.delete("/snapshots/<name>")
+def drop_snapshot(name: str):
+    if not _runtime().backend.drop_snapshot(_snapshot_name(name)):
+        _unknown_snapshot(name)
     return Response(status=204)
 
 

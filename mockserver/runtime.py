@@ -109,6 +109,25 @@ class Runtime:
         self.caches.clear()
         return (time.perf_counter() - started) * 1000
 
+    # snapshots ----------------------------------------------------------------------------
+    def snapshot(self, name: str) -> dict:
+        """Save the whole state but the journal as `name` (replacing one of that name)."""
+        summary = {"name": name, "time": self.clock.state()["now"], "seed": self.seed}
+        return self.backend.save_snapshot(name, summary)
+
+    def restore(self, name: str) -> dict | None:
+        """Bring the snapshot `name` back (None when there is none). A snapshot of another seed
+        first reseeds the base, so a later reset goes back to that seed's fresh state."""
+        summary = next((s for s in self.backend.snapshots() if s["name"] == name), None)
+        if summary is None:
+            return None
+        if summary.get("seed", self.seed) != self.seed:
+            self._reseed(summary["seed"])
+        if not self.backend.restore_snapshot(name):
+            return None
+        self.caches.clear()
+        return summary
+
     def transact(self, work: Callable[[], T], *, request_id: str | None = None,
                  scope: str | None = None, writes: bool = False) -> T:
         """`work()` inside one unit of work, committed when it returns; anything it raises drops

@@ -135,7 +135,7 @@
       el("td", {}, rule.vendor || "any"),
       el("td", {}, rule.method || "any"),
       el("td", {}, el("code", {}, rule.path)),
-      el("td", {}, [rule.status, rule.latency_ms != null ? `+${rule.latency_ms} ms` : null]
+      el("td", {}, [rule.kind === "status" ? rule.status : rule.kind, rule.latency_ms != null ? `+${rule.latency_ms} ms` : null]
         .filter((part) => part != null).join(" ")),
       el("td", {}, rule.times ? `${rule.hits} / ${rule.times}` : `${rule.hits}`),
     )));
