@@ -1,0 +1,156 @@
+"""Helpers the Deskie views share: paging, search operators, uploads, the checks of an
+assignee and a group, and the find-change-save, flag and delete patterns of the write views.
+
+Section references are to shared/vendor-notes/deskie.md unless a vendor page is named."""
+from __future__ import annotations
+
+import mimetypes
+from operator import itemgetter
+
+from mockserver.core.errors import SandboxError
+from mockserver.core.pagination import envelope, paginate
+from mockserver.core.search import caret_matcher
+
+from ..models import V, find, next_id, now_ts, save
+
+MAX_FILE, MAX_REQUEST = 25 * 1024 * 1024, 50 * 1024 * 1024  # §1: 25 MB per file, 50 MB total
+EMPTY: list = []  # §4.6 / §7.2: deletions answer an empty body, sent as []
+
+
+def page_envelope(ctx, rows: list, item_key: str | None):
+    """§1.2–1.3: keyed envelope of one page; page/limit already validated (limit 1–100)."""
+    page = paginate(rows, ctx.query.get("page", 1), ctx.query.get("limit", 100))
+    return envelope(ctx.operation.pagination, page, list(page.items), item_key)
+
+
+def all_of(ctx, collection: str) -> list[dict]:
+    return ctx.store.all(V, ctx.tenant, collection)
+
+
+def sorted_by(ctx, collection: str, key: str) -> list[dict]:
+    return sorted(all_of(ctx, collection), key=itemgetter(key))
+
+
+def search_matcher(ctx, name: str, raw: str):
+    """§1 search: `^x^`, `^x`, `x^`, contains; the documented minimum counts the text only."""
+    minimum = _min_length(ctx, name)
+    try:
+        return caret_matcher(raw, minimum)
+    except ValueError as exc:
+        raise SandboxError(400, "validation_error", f"{name}: {exc}") from None
+
+
+def _min_length(ctx, name: str) -> int:
+    for param in ctx.operation.spec.get("parameters", []):
+        if param.get("name") == name:
+            schema = param.get("schema", {})
+            schema = schema.get("items", schema)
+            return int(schema.get("minLength", 0))
+    return 0
+
+
+def any_matches(matchers, value) -> bool:
+    return any(m(value) for m in matchers)
+
+
+def uploaded_files(ctx, root: str) -> list[tuple]:
+    """Multipart files (`case[attachments][1]`): 25 MB each, 50 MB per request (§1), as
+    (file_name, size, mime) once checked; JSON `attachment_urls` become files of size 0."""
+    out, total = [], 0
+    files = ctx.uploads.items(multi=True) if ctx.uploads is not None else []
+    for name, storage in files:
+        if not name.startswith(f"{root}[attachments]"):
+            continue
+        storage.stream.seek(0, 2)
+        size = storage.stream.tell()
+        total += size
+        if size > MAX_FILE:
+            raise SandboxError(400, "attachment_too_large",
+                               f"{storage.filename} is larger than 25 MB")
+        if total > MAX_REQUEST:
+            raise SandboxError(400, "attachment_too_large",
+                               "the attachments of one request exceed 50 MB")
+        out.append((storage.filename or "file", size, storage.mimetype or
+                    "application/octet-stream"))
+    body = (ctx.body or {}).get(root) or {}
+    for url in body.get("attachment_urls") or []:
+        file_name = url.rstrip("/").rsplit("/", 1)[-1] or "file"
+        out.append((file_name, 0, mimetypes.guess_type(file_name)[0] or "application/octet-stream"))
+    return out
+
+
+def attachments_of(ctx, files: list[tuple]) -> list[dict]:
+    """The attachment metadata of checked uploads, each with a new file id."""
+    attachments = []
+    for file_name, size, mime in files:
+        file_id = next_id(ctx, "files")
+        attachments.append({"file_id": file_id, "file_name": file_name, "file_size": size,
+                            "mime_type": mime,
+                            "url": f"https://{ctx.tenant}.deskie.io/attachments/{file_id}/{file_name}"})
+    return attachments
+
+
+def check_assignee(ctx, staff_id: int, group_id: int) -> None:
+    """§4.5: the assignee must be an active agent who can work in the case's group."""
+    if not staff_id:
+        return
+    agent = ctx.store.get(V, ctx.tenant, "staff", staff_id)
+    if agent is None:
+        raise SandboxError(400, "staff_not_found", f"agent {staff_id} does not exist")
+    if not agent["active"]:
+        raise SandboxError(400, "staff_not_active", f"agent {staff_id} is deactivated")
+    if agent["access"] != "full" and group_id not in agent.get("groups", []):
+        raise SandboxError(400, "staff_has_not_access",
+                           f"agent {staff_id} has no access to group {group_id}")
+
+
+def check_group(ctx, group_id: int) -> None:
+    if group_id and ctx.store.get(V, ctx.tenant, "groups", group_id) is None:
+        raise SandboxError(400, "group_not_found", f"group {group_id} does not exist")
+
+
+def change_record(ctx, collection: str, id_param: str, change) -> dict:
+    """The record the path names, changed in place by `change` and saved, in one transaction."""
+    record = find(ctx, collection, ctx.params[id_param])
+    change(record)
+    save(ctx, collection, record[id_param], record)
+    return record
+
+
+def set_flags(ctx, collection: str, id_param: str, *, before=None, **flags) -> dict:
+    """enable / disable / block / restore (§6.2, §7.2, §8, §9): `flags` plus updated_at;
+    `before` runs first on the record. Who may: the spec's x-sandbox-access."""
+
+    def change(record):
+        if before is not None:
+            before(record)
+        record.update(flags, updated_at=now_ts(ctx))
+    return change_record(ctx, collection, id_param, change)
+
+
+def delete_record(ctx, collection: str, id_param: str, *, before=None, after=None) -> dict:
+    """DELETE of the record the path names: `before` runs on it first (hand-overs, §7.2 / §8),
+    `after` once it is gone (references to it, §6.2 / §10)."""
+    record = find(ctx, collection, ctx.params[id_param])
+    if before is not None:
+        before(record)
+    ctx.store.delete(V, ctx.tenant, collection, record[id_param])
+    if after is not None:
+        after(record)
+    return record
+
+
+def copy_fields(record: dict, body: dict, keys: tuple[str, ...]) -> None:
+    """Partial edits: only the keys the body gives replace the record's values."""
+    for key in keys:
+        if key in body:
+            record[key] = body[key]
+
+
+def known_labels(ctx, ids) -> list[int]:
+    known = {lab["label_id"] for lab in all_of(ctx, "labels")}
+    return [i for i in ids if i in known]
+
+
+def lookup_list(ctx, collection: str, key: str, item_key: str, fields: tuple[str, ...]):
+    return page_envelope(ctx, [{f: r[f] for f in fields} for r in sorted_by(ctx, collection, key)], item_key)
