@@ -14,6 +14,8 @@ from mockserver.core.errors import SandboxError
 from mockserver.core.rng import HEX, token
 from mockserver.core.vendor import PRINCIPAL_KINDS, Principal
 
+from . import records
+
 V = "deskie"
 
 # Plan -> (RPM per enabled agent, floor, cap): overview "API rate limits depend on your plan".
@@ -204,9 +206,68 @@ def now_ts(ctx) -> int:
 def log_change(ctx, case_id: int, event: str, old, new, by: str | None = None) -> None:
     """A changelog entry (vendor-notes §4.8), recorded as the authenticating agent."""
     entry_id = next_id(ctx, "changelog")
-    save(ctx, "changelog", entry_id, {
-        "id": entry_id, "case_id": case_id, "created_at": now_ts(ctx), "event": event,
-        "done_by": by or f"staff_{me(ctx)}", "old_value": str(old), "value": str(new)})
+    save(ctx, "changelog", entry_id, records.changelog(
+        entry_id, case_id=case_id, created_at=now_ts(ctx), event=event,
+        done_by=by or f"staff_{me(ctx)}", old_value=old, value=str(new)))
+
+
+def attachments(ctx, files: list[tuple]) -> list[dict]:
+    """The attachment records of checked uploads (file_name, size, mime), each with a new id."""
+    return [records.attachment(next_id(ctx, "files"), ctx.tenant, file_name=file_name,
+                               file_size=size, mime_type=mime) for file_name, size, mime in files]
+
+
+def custom_field_values(given: dict | None) -> dict:
+    """Custom field values as stored: text and checkbox values as sent, anything else as text."""
+    return {k: v if isinstance(v, (str, bool)) else str(v) for k, v in (given or {}).items()}
+
+
+def default_language(ctx) -> int:
+    return account(ctx.store, ctx.tenant)["default_language_id"]
+
+
+def customer_for_case(ctx, body: dict) -> dict:
+    """§4.2: the customer of a new case by user_email, user_phone or user_custom_id; an unknown
+    one is built here (with a new id) and saved by the caller with the case."""
+    users = ctx.store.all(V, ctx.tenant, "users")
+    email, phone = body.get("user_email"), body.get("user_phone")
+    if email is not None:
+        if not valid_email(email):
+            raise SandboxError(400, "incorrect_user_email", f"{email!r} is not an e-mail address")
+        match = next((u for u in users
+                      if (u.get("user_email") or "").casefold() == email.casefold()), None)
+        kind, identity = "email", {"user_email": email}
+    elif phone is not None:
+        match = next((u for u in users if u.get("user_phone") == phone), None)
+        kind, identity = "phone", {"user_phone": phone}
+    else:
+        channel, custom = body.get("channel") or "", body.get("user_custom_id")
+        if not channel.startswith("cch"):
+            raise SandboxError(400, "validation_error",
+                               "user_custom_id needs a custom channel (channel: cchN)")
+        match = next((u for u in users if u.get("user_custom_id") == custom
+                      and u.get("user_custom_channel") == channel), None)
+        kind, identity = "custom", {"user_custom_id": custom, "user_custom_channel": channel}
+    if match is not None:
+        return match
+    return records.user(next_id(ctx, "users"), type=kind, **identity,
+                        user_full_name=body.get("user_full_name", ""), created_at=now_ts(ctx),
+                        language_id=body.get("language_id") or default_language(ctx))
+
+
+def upsert_rating(ctx, case: dict, message_id: int, rating: str, comment: str,
+                  rated_staff_id: int) -> None:
+    """A rating of the case (message_id 0) or of a reply also becomes, or replaces, a
+    stats_satisfaction row (reports page)."""
+    existing = next((r for r in ctx.store.all(V, ctx.tenant, "ratings")
+                     if r["case_id"] == case["case_id"] and r.get("message_id", 0) == message_id),
+                    None)
+    now = now_ts(ctx)
+    rating_id = existing["rating_id"] if existing else next_id(ctx, "ratings")
+    save(ctx, "ratings", rating_id, records.rating(
+        rating_id, rating=records.RATING_CODES[rating], case=case, rating_comment=comment,
+        rated_staff_id=rated_staff_id, message_id=message_id,
+        created_at=existing["created_at"] if existing else now, updated_at=now))
 
 
 # -- both names --------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Deskie views, one per operationId, a module per tag of specs/deskie.yaml: read validated
 parameters, apply the domain rules in models/reports, write through the store, render with
 schemas. The registry binds the names listed in `__all__` to the spec's operations."""
-from .cases import (create_case, delete_case, edit_case, get_case, get_case_changelog,
-                    list_cases, rate_case, restore_case, restore_cases_bulk, spam_case,
-                    spam_cases_bulk, trash_case, trash_cases_bulk)
+from .cases import (create_case, delete_case, edit_case, get_case, get_case_changelog, list_cases,
+                    rate_case, restore_case, restore_cases_bulk, spam_case, spam_cases_bulk,
+                    trash_case, trash_cases_bulk)
 from .companies import (block_company, create_company, delete_company, disable_company,
                         edit_company, get_company, list_companies, restore_company)
 from .groups import (create_group, delete_group, disable_group, edit_group, enable_group,
@@ -15,8 +15,8 @@ from .messages import (create_case_message, create_case_note, create_case_note_l
                        delete_case_message, delete_case_note, edit_case_message, edit_case_note,
                        list_case_messages, rate_case_message)
 from .reports import stats_leaderboard, stats_satisfaction, stats_staff_statuses
-from .staff import (create_staff, delete_staff, disable_staff, edit_staff, enable_staff,
-                    get_staff, list_staff, list_staff_roles, list_staff_statuses)
+from .staff import (create_staff, delete_staff, disable_staff, edit_staff, enable_staff, get_staff,
+                    list_staff, list_staff_roles, list_staff_statuses)
 from .users import (block_user, create_user, delete_user, disable_user, edit_user, get_user,
                     identify_user, link_user, list_users, restore_user, unlink_user)
 

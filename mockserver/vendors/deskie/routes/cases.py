@@ -13,11 +13,11 @@ from mockserver.core.memo import maintained, remembered
 from mockserver.core.pagination import envelope, paginate
 from mockserver.core.rendering import RecordRenderer, encode_json
 
-from .. import models, reports
+from .. import models, records
 from ..models import V, find_case, me, next_id, now_ts, save, zone
 from ..schemas import case_out, changelog_out
-from .common import (EMPTY, all_of, any_matches, attachments_of, check_assignee, check_group,
-                     known_labels, search_matcher, uploaded_files)
+from .common import (EMPTY, all_of, any_matches, check_assignee, check_group, known_labels,
+                     search_matcher, uploaded_files)
 
 MAX_BULK = 10  # §4.6: up to 10 ids
 PRIORITY_ORDER = {"low": 0, "normal": 1, "high": 2, "critical": 3}
@@ -161,41 +161,6 @@ def _sort_key(sort: str):
     return itemgetter(field, "case_id")
 
 
-def _find_or_create_user(ctx, body: dict) -> dict:
-    """§4.2: the customer by user_email, user_phone or user_custom_id; an unknown one is built
-    here and saved by the caller with the case (nothing is written here)."""
-    users = all_of(ctx, "users")
-    email, phone, custom = body.get("user_email"), body.get("user_phone"), body.get("user_custom_id")
-    if email is not None:
-        if not models.valid_email(email):
-            raise SandboxError(400, "incorrect_user_email", f"{email!r} is not an e-mail address")
-        match = next((u for u in users if (u.get("user_email") or "").casefold() == email.casefold()), None)
-        kind, fields = "email", {"user_email": email}
-    elif phone is not None:
-        match = next((u for u in users if u.get("user_phone") == phone), None)
-        kind, fields = "phone", {"user_phone": phone}
-    else:
-        channel = body.get("channel") or ""
-        if not channel.startswith("cch"):
-            raise SandboxError(400, "validation_error",
-                               "user_custom_id needs a custom channel (channel: cchN)")
-        match = next((u for u in users if u.get("user_custom_id") == custom
-                      and u.get("user_custom_channel") == channel), None)
-        kind, fields = "custom", {"user_custom_id": custom, "user_custom_channel": channel}
-    if match is not None:
-        return match
-    now = now_ts(ctx)
-    user_id = next_id(ctx, "users")
-    user = {"user_id": user_id, "type": kind, **fields,
-            "user_full_name": body.get("user_full_name", ""), "company_id": 0,
-            "company_name": "", "company_position": "", "thumbnail": "", "confirmed": False,
-            "active": True, "deleted": False, "created_at": now, "updated_at": now,
-            "last_contact_at": None, "language_id": body.get("language_id") or
-            models.account(ctx.store, ctx.tenant)["default_language_id"], "custom_fields": {},
-            "linked_users": [], "user_note": ""}
-    return user
-
-
 def create_case(ctx):
     body = ctx.body["case"]
     group_id = body.get("group_id", 0)
@@ -204,31 +169,25 @@ def create_case(ctx):
     files = uploaded_files(ctx, "case")
     now = now_ts(ctx)
     created = models.parse_time(body["created_at"], zone(ctx))[0] if body.get("created_at") else now
-    user = _find_or_create_user(ctx, body)
-    attachments = attachments_of(ctx, files)
+    user = models.customer_for_case(ctx, body)
+    attachments = models.attachments(ctx, files)
     channel = body.get("channel") or {"email": "email", "phone": "call"}.get(user["type"], "web")
     case_id = next_id(ctx, "cases")
     rnd = ctx.runtime.randomness().stream(V, ctx.tenant, "case_number", case_id)
-    case = {"case_id": case_id,
-            "case_number": f"{rnd.randint(100, 999)}-{rnd.randint(100000, 999999)}",
-            "subject": body["subject"], "user_id": user["user_id"],
-            "staff_id": body.get("staff_id", 0), "group_id": group_id, "status": "open",
-            "priority": body.get("priority", "normal"), "channel": channel,
-            "recipient": "", "recipient_cc": "", "recipient_bcc": "", **models.aliased(body),
-            "deleted": False,
-            "spam": False, "created_at": created, "updated_at": max(created, now),
-            "closed_at": None, "last_response_at": None, "first_response_at": None,
-            "parent_case_id": 0, "language_id": body.get("language_id") or user.get("language_id") or 0,
-            "custom_fields": {k: v if isinstance(v, (str, bool)) else str(v)
-                              for k, v in (body.get("custom_fields") or {}).items()},
-            "labels": known_labels(ctx, body.get("labels") or []), "locked_labels": []}
+    case = records.case(
+        case_id, records.case_number(rnd), subject=body["subject"], user_id=user["user_id"],
+        staff_id=body.get("staff_id", 0), group_id=group_id,
+        priority=body.get("priority", "normal"), channel=channel, **models.aliased(body),
+        created_at=created, updated_at=max(created, now),
+        language_id=body.get("language_id") or user.get("language_id") or 0,
+        custom_fields=models.custom_field_values(body.get("custom_fields")),
+        labels=known_labels(ctx, body.get("labels") or []))
     save(ctx, "cases", case_id, case)
     message_id = next_id(ctx, "messages")
-    save(ctx, "messages", message_id, {
-        "message_id": message_id, "case_id": case_id, "user_id": user["user_id"],
-        "staff_id": 0, "content": body.get("content", ""),
-        "content_html": body.get("content_html", ""), "attachments": attachments,
-        "note": False, "sent_via_rule": False, "created_at": created, "sent_at": created})
+    save(ctx, "messages", message_id, records.message(
+        message_id, case_id=case_id, user_id=user["user_id"], content=body.get("content", ""),
+        content_html=body.get("content_html", ""), attachments=attachments,
+        created_at=created))
     save(ctx, "users", user["user_id"], {**user, "last_contact_at": created})
     return _render_case(ctx, case)
 
@@ -254,9 +213,8 @@ def edit_case(ctx):
         case["status"] = body["status"]
         case["closed_at"] = now_ts(ctx) if body["status"] == "closed" else None
     if "custom_fields" in body:
-        case["custom_fields"] = {**case["custom_fields"], **{
-            k: v if isinstance(v, (str, bool)) else str(v)
-            for k, v in body["custom_fields"].items()}}
+        case["custom_fields"] = {**case["custom_fields"],
+                                 **models.custom_field_values(body["custom_fields"])}
     labels = list(body["labels"]) if "labels" in body else list(case["labels"])
     labels += [i for i in body.get("add_labels") or [] if i not in labels]
     removed = set(body.get("delete_labels") or []) | set(body.get("remove_labels") or [])
@@ -358,28 +316,14 @@ def restore_cases_bulk(ctx):
     return {"case_success_id": _bulk(ctx, _flag(ctx, deleted=False, spam=False))}
 
 
-def upsert_rating(ctx, case: dict, message_id: int, rating: str, comment: str,
-                   rated_staff_id: int) -> None:
-    """A rating also becomes a stats_satisfaction row (reports page)."""
-    existing = next((r for r in all_of(ctx, "ratings")
-                     if r["case_id"] == case["case_id"] and r.get("message_id", 0) == message_id),
-                    None)
-    now = now_ts(ctx)
-    rating_id = existing["rating_id"] if existing else next_id(ctx, "ratings")
-    save(ctx, "ratings", rating_id, {
-        "rating_id": rating_id, "rating": reports.RATING_CODES[rating], "rating_comment": comment,
-        "rated_staff_id": rated_staff_id, "case_id": case["case_id"], "message_id": message_id,
-        "staff_id": case["staff_id"], "group_id": case["group_id"], "user_id": case["user_id"],
-        "created_at": existing["created_at"] if existing else now, "updated_at": now})
-
-
 def rate_case(ctx):
     body = ctx.body["rate"]
     case = find_case(ctx, ctx.params["case_id"])
-    case.update(rating=body["rating"], rating_comment=body.get("rating_comment", ""),
-                rated_staff_id=body.get("rated_staff_id", 0), updated_at=now_ts(ctx))
+    records.rated(case, body["rating"], body.get("rating_comment", ""),
+                  body.get("rated_staff_id", 0))
+    case["updated_at"] = now_ts(ctx)
     save(ctx, "cases", case["case_id"], case)
-    upsert_rating(ctx, case, 0, body["rating"], case["rating_comment"],
+    models.upsert_rating(ctx, case, 0, body["rating"], case["rating_comment"],
                    case["rated_staff_id"])
     return _render_case(ctx, case)
 

@@ -11,7 +11,7 @@ from mockserver.core.errors import SandboxError
 from mockserver.core.pagination import envelope, paginate
 from mockserver.core.search import caret_matcher
 
-from ..models import V, find, next_id, now_ts, save
+from ..models import V, find, now_ts, save
 
 MAX_FILE, MAX_REQUEST = 25 * 1024 * 1024, 50 * 1024 * 1024  # §1: 25 MB per file, 50 MB total
 EMPTY: list = []  # §4.6 / §7.2: deletions answer an empty body, sent as []
@@ -77,17 +77,6 @@ def uploaded_files(ctx, root: str) -> list[tuple]:
         file_name = url.rstrip("/").rsplit("/", 1)[-1] or "file"
         out.append((file_name, 0, mimetypes.guess_type(file_name)[0] or "application/octet-stream"))
     return out
-
-
-def attachments_of(ctx, files: list[tuple]) -> list[dict]:
-    """The attachment metadata of checked uploads, each with a new file id."""
-    attachments = []
-    for file_name, size, mime in files:
-        file_id = next_id(ctx, "files")
-        attachments.append({"file_id": file_id, "file_name": file_name, "file_size": size,
-                            "mime_type": mime,
-                            "url": f"https://{ctx.tenant}.deskie.io/attachments/{file_id}/{file_name}"})
-    return attachments
 
 
 def check_assignee(ctx, staff_id: int, group_id: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from mockserver.core.errors import SandboxError
 from mockserver.core.pagination import envelope, paginate
 
+from .. import records
 from ..models import V, find, next_id, now_ts, save, zone
 from ..schemas import company_out
 from .common import EMPTY, all_of, check_group, copy_fields, search_matcher, set_flags
@@ -42,14 +43,13 @@ def create_company(ctx):
     check_group(ctx, body.get("company_default_group", 0))
     members = _id_list(body.get("company_users"))
     _check_users(ctx, members)
-    now = now_ts(ctx)
     company_id = next_id(ctx, "companies")
-    company = {"company_id": company_id, "company_name": body["company_name"],
-               "company_domains": body.get("company_domains", ""),
-               "company_default_group": body.get("company_default_group", 0),
-               "company_address": body.get("company_address", ""),
-               "company_note": body.get("company_note", ""), "active": True,
-               "deleted": False, "created_at": now, "updated_at": now}
+    company = records.company(
+        company_id, company_name=body["company_name"],
+        company_domains=body.get("company_domains", ""),
+        company_default_group=body.get("company_default_group", 0),
+        company_address=body.get("company_address", ""),
+        company_note=body.get("company_note", ""), created_at=now_ts(ctx))
     save(ctx, "companies", company_id, company)
     _attach_users(ctx, company, members, [])
     return _render_company(ctx, company)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mockserver.core.errors import SandboxError
 
-from .. import models
+from .. import models, records
 from ..models import V, find, next_id, now_ts, save, zone
 from ..schemas import group_out
 from .common import (EMPTY, all_of, change_record, delete_record, page_envelope, set_flags,
@@ -18,12 +18,11 @@ def _render_group(ctx, group):
 
 def create_group(ctx):
     body = ctx.body["group"]
-    now = now_ts(ctx)
     group_id = next_id(ctx, "groups")
-    group = {"group_id": group_id, "group_title": body["group_title"],
-             "group_from_name": body.get("group_from_name", ""),
-             "group_signature": body.get("group_signature", ""), "active": True,
-             "created_at": now, "updated_at": now}
+    group = records.group(group_id, group_title=body["group_title"],
+                          group_from_name=body.get("group_from_name", ""),
+                          group_signature=body.get("group_signature", ""),
+                          created_at=now_ts(ctx))
     save(ctx, "groups", group_id, group)
     return _render_group(ctx, group)
 

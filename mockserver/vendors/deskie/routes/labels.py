@@ -3,6 +3,7 @@
 Section references are to shared/vendor-notes/deskie.md unless a vendor page is named."""
 from __future__ import annotations
 
+from .. import records
 from ..models import find, next_id, save
 from ..schemas import label_out
 from .common import EMPTY, all_of, change_record, delete_record, page_envelope, sorted_by
@@ -14,7 +15,7 @@ def _render_label(ctx, label):
 
 def create_label(ctx):
     label_id = next_id(ctx, "labels")
-    label = {"label_id": label_id, "label_title": ctx.body["label"]["label_title"]}
+    label = records.label(label_id, label_title=ctx.body["label"]["label_title"])
     save(ctx, "labels", label_id, label)
     return _render_label(ctx, label)
 

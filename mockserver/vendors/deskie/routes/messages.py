@@ -8,11 +8,10 @@ from flask import request
 from mockserver.core.errors import SandboxError
 from mockserver.core.pagination import envelope, paginate
 
-from .. import models
+from .. import models, records
 from ..models import V, find_case, me, next_id, now_ts, save, zone
 from ..schemas import message_out
-from .cases import upsert_rating
-from .common import EMPTY, all_of, attachments_of, uploaded_files
+from .common import EMPTY, all_of, uploaded_files
 
 
 def _case_messages(ctx, case_id: int) -> list[dict]:
@@ -56,13 +55,12 @@ def create_case_message(ctx):
     tz, now = zone(ctx), now_ts(ctx)
     created = models.parse_time(body["created_at"], tz)[0] if body.get("created_at") else now
     sent = models.parse_time(body["send_at"], tz)[0] if body.get("send_at") else created
-    attachments = attachments_of(ctx, files)
+    attachments = models.attachments(ctx, files)
     message_id = next_id(ctx, "messages")
-    msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": user_id,
-           "staff_id": staff_id, "content": body.get("content", ""),
-           "content_html": body.get("content_html", ""), "attachments": attachments,
-           "note": False, "sent_via_rule": False, "created_at": created,
-           "sent_at": max(sent, created)}
+    msg = records.message(message_id, case_id=case["case_id"], user_id=user_id,
+                          staff_id=staff_id, content=body.get("content", ""),
+                          content_html=body.get("content_html", ""), attachments=attachments,
+                          created_at=created, sent_at=max(sent, created))
     save(ctx, "messages", message_id, msg)
     new_status = "waiting" if staff_id else "open"
     if case["status"] != new_status:
@@ -121,10 +119,9 @@ def rate_case_message(ctx):
     msg = _find_message(ctx, case, False)
     if not msg["staff_id"]:
         raise SandboxError(400, "validation_error", "only an agent's reply can be rated")
-    msg.update(rating=body["rating"], rating_comment=body.get("rating_comment", ""),
-               rated_staff_id=msg["staff_id"])
+    records.rated(msg, body["rating"], body.get("rating_comment", ""), msg["staff_id"])
     save(ctx, "messages", msg["message_id"], msg)
-    upsert_rating(ctx, case, msg["message_id"], body["rating"], msg["rating_comment"],
+    models.upsert_rating(ctx, case, msg["message_id"], body["rating"], msg["rating_comment"],
                    msg["staff_id"])
     return {"message": message_out(msg, zone(ctx))}
 
@@ -133,13 +130,12 @@ def create_case_note(ctx):
     """§5.2: a private note by the authenticating agent; the case status is unchanged."""
     body = ctx.body["note"]
     case = find_case(ctx, ctx.params["case_id"])
-    attachments = attachments_of(ctx, uploaded_files(ctx, "note"))
-    now = now_ts(ctx)
+    attachments = models.attachments(ctx, uploaded_files(ctx, "note"))
     message_id = next_id(ctx, "messages")
-    msg = {"message_id": message_id, "case_id": case["case_id"], "user_id": 0,
-           "staff_id": me(ctx), "content": body.get("content", ""),
-           "content_html": body.get("content_html", ""), "attachments": attachments,
-           "note": True, "sent_via_rule": False, "created_at": now, "sent_at": now}
+    msg = records.message(message_id, case_id=case["case_id"], staff_id=me(ctx),
+                          content=body.get("content", ""),
+                          content_html=body.get("content_html", ""), attachments=attachments,
+                          note=True, created_at=now_ts(ctx))
     save(ctx, "messages", message_id, msg)
     return {"message": message_out(msg, zone(ctx))}
 

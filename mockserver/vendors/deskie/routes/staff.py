@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mockserver.core.errors import SandboxError
 
-from .. import models
+from .. import models, records
 from ..models import V, find, me, next_id, now_ts, save, zone
 from ..schemas import staff_out
 from .common import (EMPTY, all_of, change_record, copy_fields, delete_record, lookup_list,
@@ -22,13 +22,11 @@ def create_staff(ctx):
     if not models.valid_email(body["staff_email"]):
         raise SandboxError(400, "wrong_email", f"{body['staff_email']!r} is not an e-mail address")
     _staff_email_free(ctx, 0, body["staff_email"])
-    now = now_ts(ctx)
     staff_id = next_id(ctx, "staff")
-    agent = {"staff_id": staff_id, "staff_email": body["staff_email"],
-             "staff_full_name": body.get("staff_full_name", ""),
-             "staff_signature": body.get("staff_signature", ""), "thumbnail": "",
-             "active": False, "access": "limited", "groups": [], "role_id": 0,
-             "status_id": 2, "created_at": now, "updated_at": now}
+    agent = records.staff(staff_id, staff_email=body["staff_email"],
+                          staff_full_name=body.get("staff_full_name", ""),
+                          staff_signature=body.get("staff_signature", ""),
+                          created_at=now_ts(ctx))
     save(ctx, "staff", staff_id, agent)
     return _render_staff(ctx, agent)
 

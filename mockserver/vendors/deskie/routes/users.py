@@ -8,7 +8,7 @@ import hashlib
 from mockserver.core.errors import SandboxError
 from mockserver.core.pagination import envelope, paginate
 
-from .. import models
+from .. import models, records
 from ..models import V, find, next_id, now_ts, save, zone
 from ..schemas import user_out
 from .common import all_of, change_record, copy_fields, delete_record, search_matcher, set_flags
@@ -54,17 +54,13 @@ def create_user(ctx):
                                     "user_custom_channel": channel if channel.startswith(
                                         "cch") else f"cch{channel}"}
     user_id = next_id(ctx, "users")
-    user = {"user_id": user_id, "type": kind, **identity,
-            "user_full_name": body.get("user_full_name", ""), "company_id": 0,
-            "company_name": body.get("company_name", ""),
-            "company_position": body.get("company_position", ""), "thumbnail": "",
-            "confirmed": False, "active": True, "deleted": False, "created_at": now,
-            "updated_at": now, "last_contact_at": None,
-            "language_id": body.get("language_id") or
-            models.account(ctx.store, ctx.tenant)["default_language_id"],
-            "custom_fields": {k: v if isinstance(v, (str, bool)) else str(v)
-                              for k, v in (body.get("custom_fields") or {}).items()},
-            "linked_users": [], "user_note": body.get("user_note", "")}
+    user = records.user(user_id, type=kind, **identity,
+                        user_full_name=body.get("user_full_name", ""),
+                        company_name=body.get("company_name", ""),
+                        company_position=body.get("company_position", ""), created_at=now,
+                        language_id=body.get("language_id") or models.default_language(ctx),
+                        custom_fields=models.custom_field_values(body.get("custom_fields")),
+                        user_note=body.get("user_note", ""))
     save(ctx, "users", user_id, user)
     rnd = ctx.runtime.randomness().stream(V, ctx.tenant, "password", user_id)
     password = "".join(rnd.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(10))
@@ -136,9 +132,8 @@ def edit_user(ctx):
         copy_fields(user, body, ("user_email", "user_phone", "user_full_name", "company_name",
                                   "company_position", "user_note", "language_id"))
         if "custom_fields" in body:
-            user["custom_fields"] = {**user["custom_fields"], **{
-                k: v if isinstance(v, (str, bool)) else str(v)
-                for k, v in body["custom_fields"].items()}}
+            user["custom_fields"] = {**user["custom_fields"],
+                                     **models.custom_field_values(body["custom_fields"])}
         user["updated_at"] = now_ts(ctx)
     return _render_user(ctx, change_record(ctx, "users", "user_id", change))
 
