@@ -84,7 +84,7 @@ def _account(acc: dict, pools: dict, rng, now: int):
             updated_at=created_base))
     yield from rows("staff", staff, "staff_id")
     yield from rows("groups", [records.group(**{"created_at": created_base,
-                                                 "updated_at": created_base, **g})
+                                                "updated_at": created_base, **g})
                                for g in acc.get("groups", [])], "group_id")
     yield from rows("labels", [records.label(**lab) for lab in acc.get("labels", [])], "label_id")
     for collection, key in (("custom_fields", "field_id"), ("languages", "language_id"),

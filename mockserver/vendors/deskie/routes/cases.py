@@ -128,7 +128,8 @@ def _one_of(checks: list, field: str, allowed) -> None:
 
 
 def search_matchers(ctx, q, name: str) -> list:
-    return [search_matcher(ctx, name, v) for v in (q[name] if isinstance(q[name], list) else [q[name]])]
+    values = q[name] if isinstance(q[name], list) else [q[name]]
+    return [search_matcher(ctx, name, v) for v in values]
 
 
 def _user_checks(ctx, q, checks: list) -> None:
@@ -140,7 +141,8 @@ def _user_checks(ctx, q, checks: list) -> None:
     users = {u["user_id"]: u for u in all_of(ctx, "users")}
     for name in names:
         found = search_matchers(ctx, q, name)
-        checks.append(lambda c, n=name, m=found: any_matches(m, users.get(c["user_id"], {}).get(n)))
+        checks.append(lambda c, n=name, m=found:
+                      any_matches(m, users.get(c["user_id"], {}).get(n)))
     if q.get("user_custom_id"):
         ids = set(q["user_custom_id"])
         checks.append(lambda c: users.get(c["user_id"], {}).get("user_custom_id") in ids)
@@ -168,7 +170,8 @@ def create_case(ctx):
     check_assignee(ctx, body.get("staff_id", 0), group_id)
     files = uploaded_files(ctx, "case")
     now = now_ts(ctx)
-    created = models.parse_time(body["created_at"], zone(ctx))[0] if body.get("created_at") else now
+    created = (models.parse_time(body["created_at"], zone(ctx))[0] if body.get("created_at")
+               else now)
     user = models.customer_for_case(ctx, body)
     attachments = models.attachments(ctx, files)
     channel = body.get("channel") or {"email": "email", "phone": "call"}.get(user["type"], "web")
@@ -188,7 +191,7 @@ def create_case(ctx):
         message_id, case_id=case_id, user_id=user["user_id"], content=body.get("content", ""),
         content_html=body.get("content_html", ""), attachments=attachments,
         created_at=created))
-    save(ctx, "users", user["user_id"], {**user, "last_contact_at": created})
+    models.contacted(ctx, user, created)
     return _render_case(ctx, case)
 
 
@@ -278,18 +281,10 @@ def delete_case(ctx):
     ids = _bulk_ids(ctx)
     if len(ids) == 1:
         find_case(ctx, ids[0])
-        _delete_case_records(ctx, ids[0])
+        models.delete_case(ctx, ids[0])
         return EMPTY
-    _bulk(ctx, lambda case: _delete_case_records(ctx, case["case_id"]))
+    _bulk(ctx, lambda case: models.delete_case(ctx, case["case_id"]))
     return EMPTY
-
-
-def _delete_case_records(ctx, case_id: int) -> None:
-    ctx.store.delete(V, ctx.tenant, "cases", case_id)
-    for collection in ("messages", "changelog", "ratings"):
-        key = {"messages": "message_id", "changelog": "id", "ratings": "rating_id"}[collection]
-        for record in [r for r in all_of(ctx, collection) if r["case_id"] == case_id]:
-            ctx.store.delete(V, ctx.tenant, collection, record[key])
 
 
 def trash_case(ctx):
@@ -324,7 +319,7 @@ def rate_case(ctx):
     case["updated_at"] = now_ts(ctx)
     save(ctx, "cases", case["case_id"], case)
     models.upsert_rating(ctx, case, 0, body["rating"], case["rating_comment"],
-                   case["rated_staff_id"])
+                         case["rated_staff_id"])
     return _render_case(ctx, case)
 
 

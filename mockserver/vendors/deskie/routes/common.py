@@ -11,7 +11,8 @@ from mockserver.core.errors import SandboxError
 from mockserver.core.pagination import envelope, paginate
 from mockserver.core.search import caret_matcher
 
-from ..models import V, find, now_ts, save
+from .. import models
+from ..models import V, find, now_ts, save, zone
 
 MAX_FILE, MAX_REQUEST = 25 * 1024 * 1024, 50 * 1024 * 1024  # §1: 25 MB per file, 50 MB total
 EMPTY: list = []  # §4.6 / §7.2: deletions answer an empty body, sent as []
@@ -75,19 +76,26 @@ def uploaded_files(ctx, root: str) -> list[tuple]:
     body = (ctx.body or {}).get(root) or {}
     for url in body.get("attachment_urls") or []:
         file_name = url.rstrip("/").rsplit("/", 1)[-1] or "file"
-        out.append((file_name, 0, mimetypes.guess_type(file_name)[0] or "application/octet-stream"))
+        out.append((file_name, 0,
+                    mimetypes.guess_type(file_name)[0] or "application/octet-stream"))
     return out
+
+
+def check_active_agent(ctx, staff_id: int) -> dict:
+    """The agent a body names (an assignee, a reply's author) must exist and be active."""
+    agent = ctx.store.get(V, ctx.tenant, "staff", staff_id)
+    if agent is None:
+        raise SandboxError(400, "staff_not_found", f"agent {staff_id} does not exist")
+    if not agent["active"]:
+        raise SandboxError(400, "staff_not_active", f"agent {staff_id} is deactivated")
+    return agent
 
 
 def check_assignee(ctx, staff_id: int, group_id: int) -> None:
     """§4.5: the assignee must be an active agent who can work in the case's group."""
     if not staff_id:
         return
-    agent = ctx.store.get(V, ctx.tenant, "staff", staff_id)
-    if agent is None:
-        raise SandboxError(400, "staff_not_found", f"agent {staff_id} does not exist")
-    if not agent["active"]:
-        raise SandboxError(400, "staff_not_active", f"agent {staff_id} is deactivated")
+    agent = check_active_agent(ctx, staff_id)
     if agent["access"] != "full" and group_id not in agent.get("groups", []):
         raise SandboxError(400, "staff_has_not_access",
                            f"agent {staff_id} has no access to group {group_id}")
@@ -129,6 +137,20 @@ def delete_record(ctx, collection: str, id_param: str, *, before=None, after=Non
     return record
 
 
+def retire(ctx, kind: str, collection: str, *, delete: bool, check=None) -> dict:
+    """Disable or delete the agent or group (kind "staff" / "group") the path names, after
+    `check` and the hand-over of its cases to `<kind>.replace_<kind>_id` (§7.2, §8): on disable
+    the open and waiting cases move, on delete all of them."""
+    def before(record):
+        if check is not None:
+            check(record)
+        replace = ((ctx.body or {}).get(kind) or {}).get(f"replace_{kind}_id")
+        models.hand_over(ctx, kind, record, None if delete else ("open", "waiting"), replace)
+    if delete:
+        return delete_record(ctx, collection, f"{kind}_id", before=before)
+    return set_flags(ctx, collection, f"{kind}_id", before=before, active=False)
+
+
 def copy_fields(record: dict, body: dict, keys: tuple[str, ...]) -> None:
     """Partial edits: only the keys the body gives replace the record's values."""
     for key in keys:
@@ -141,5 +163,12 @@ def known_labels(ctx, ids) -> list[int]:
     return [i for i in ids if i in known]
 
 
+def listing(ctx, collection: str, key: str, render, item_key: str):
+    """The whole collection by id, each record rendered by `render(record, zone)`, one page."""
+    tz = zone(ctx)
+    return page_envelope(ctx, [render(r, tz) for r in sorted_by(ctx, collection, key)], item_key)
+
+
 def lookup_list(ctx, collection: str, key: str, item_key: str, fields: tuple[str, ...]):
-    return page_envelope(ctx, [{f: r[f] for f in fields} for r in sorted_by(ctx, collection, key)], item_key)
+    rows = [{f: r[f] for f in fields} for r in sorted_by(ctx, collection, key)]
+    return page_envelope(ctx, rows, item_key)

@@ -3,11 +3,10 @@
 Section references are to shared/vendor-notes/deskie.md unless a vendor page is named."""
 from __future__ import annotations
 
-from mockserver.core.errors import SandboxError
 from mockserver.core.pagination import envelope, paginate
 
-from .. import records
-from ..models import V, find, next_id, now_ts, save, zone
+from .. import models, records
+from ..models import find, now_ts, save, zone
 from ..schemas import company_out
 from .common import EMPTY, all_of, check_group, copy_fields, search_matcher, set_flags
 
@@ -20,38 +19,18 @@ def _id_list(text: str | None) -> list[int]:
     return [int(x) for x in (text or "").replace(" ", "").split(",") if x]
 
 
-def _check_users(ctx, user_ids: list[int]) -> None:
-    for user_id in user_ids:
-        if ctx.store.get(V, ctx.tenant, "users", user_id) is None:
-            raise SandboxError(400, "user_not_found", f"user {user_id} does not exist")
-
-
-def _attach_users(ctx, company: dict, add: list[int], remove: list[int]) -> None:
-    """Users already checked by _check_users join or leave the company."""
-    for user_id in add:
-        user = ctx.store.get(V, ctx.tenant, "users", user_id)
-        save(ctx, "users", user_id, {**user, "company_id": company["company_id"],
-                                     "company_name": company["company_name"]})
-    for user_id in remove:
-        user = ctx.store.get(V, ctx.tenant, "users", user_id)
-        if user.get("company_id") == company["company_id"]:
-            save(ctx, "users", user_id, {**user, "company_id": 0, "company_name": ""})
-
-
 def create_company(ctx):
     body = ctx.body["company"]
     check_group(ctx, body.get("company_default_group", 0))
     members = _id_list(body.get("company_users"))
-    _check_users(ctx, members)
-    company_id = next_id(ctx, "companies")
-    company = records.company(
+    models.check_users(ctx, members)
+    company = models.create(ctx, "companies", lambda company_id: records.company(
         company_id, company_name=body["company_name"],
         company_domains=body.get("company_domains", ""),
         company_default_group=body.get("company_default_group", 0),
         company_address=body.get("company_address", ""),
-        company_note=body.get("company_note", ""), created_at=now_ts(ctx))
-    save(ctx, "companies", company_id, company)
-    _attach_users(ctx, company, members, [])
+        company_note=body.get("company_note", ""), created_at=now_ts(ctx)))
+    models.move_members(ctx, company, members, [])
     return _render_company(ctx, company)
 
 
@@ -87,7 +66,8 @@ def list_companies(ctx):
     tz = zone(ctx)
     rendered = [company_out(
         c, tz,
-        amount_of_users=len(members.get(c["company_id"], ())) if q.get("amount_of_users") else None,
+        amount_of_users=(len(members.get(c["company_id"], ())) if q.get("amount_of_users")
+                         else None),
         amount_of_cases=sum(case_users.get(u, 0) for u in members.get(c["company_id"], ()))
         if q.get("amount_of_cases") else None) for c in page.items]
     return envelope(ctx.operation.pagination, page, rendered, "company")
@@ -104,9 +84,9 @@ def edit_company(ctx):
         check_group(ctx, body["company_default_group"])
     add = _id_list(body.get("add_company_users"))
     remove = _id_list(body.get("remove_company_users"))
-    _check_users(ctx, add + remove)
+    models.check_users(ctx, add + remove)
     copy_fields(company, body, ("company_name", "company_default_group", "company_address",
-                                 "company_note"))
+                                "company_note"))
     domains = [d.strip() for d in company["company_domains"].split(",") if d.strip()]
     domains += [d.strip() for d in (body.get("add_company_domains") or "").split(",")
                 if d.strip() and d.strip() not in domains]
@@ -114,7 +94,7 @@ def edit_company(ctx):
     company["company_domains"] = ",".join(d for d in domains if d not in drop)
     company["updated_at"] = now_ts(ctx)
     save(ctx, "companies", company["company_id"], company)
-    _attach_users(ctx, company, add, remove)
+    models.move_members(ctx, company, add, remove)
     return _render_company(ctx, company)
 
 
@@ -133,4 +113,4 @@ def disable_company(ctx):
 
 def restore_company(ctx):
     return _render_company(ctx, set_flags(ctx, "companies", "company_id", active=True,
-                                           deleted=False))
+                                          deleted=False))

@@ -3,10 +3,10 @@
 Section references are to shared/vendor-notes/deskie.md unless a vendor page is named."""
 from __future__ import annotations
 
-from .. import records
-from ..models import find, next_id, save
+from .. import models, records
+from ..models import find
 from ..schemas import label_out
-from .common import EMPTY, all_of, change_record, delete_record, page_envelope, sorted_by
+from .common import EMPTY, change_record, delete_record, listing
 
 
 def _render_label(ctx, label):
@@ -14,14 +14,12 @@ def _render_label(ctx, label):
 
 
 def create_label(ctx):
-    label_id = next_id(ctx, "labels")
-    label = records.label(label_id, label_title=ctx.body["label"]["label_title"])
-    save(ctx, "labels", label_id, label)
-    return _render_label(ctx, label)
+    return _render_label(ctx, models.create(ctx, "labels", lambda label_id: records.label(
+        label_id, label_title=ctx.body["label"]["label_title"])))
 
 
 def list_labels(ctx):
-    return page_envelope(ctx, [label_out(lab) for lab in sorted_by(ctx, "labels", "label_id")], "label")
+    return listing(ctx, "labels", "label_id", lambda label, _tz: label_out(label), "label")
 
 
 def get_label(ctx):
@@ -35,11 +33,6 @@ def edit_label(ctx):
 
 
 def delete_label(ctx):
-    def untag(label):
-        for case in all_of(ctx, "cases"):
-            if label["label_id"] in case["labels"] or label["label_id"] in case["locked_labels"]:
-                save(ctx, "cases", case["case_id"], {
-                    **case, "labels": [i for i in case["labels"] if i != label["label_id"]],
-                    "locked_labels": [i for i in case["locked_labels"] if i != label["label_id"]]})
-    delete_record(ctx, "labels", "label_id", after=untag)
+    delete_record(ctx, "labels", "label_id",
+                  after=lambda label: models.label_deleted(ctx, label["label_id"]))
     return EMPTY

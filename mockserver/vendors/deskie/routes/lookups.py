@@ -10,31 +10,33 @@ from .common import all_of, lookup_list, page_envelope
 
 def list_custom_fields(ctx):
     return lookup_list(ctx, "custom_fields", "field_id", "custom_field",
-                   ("field_id", "title", "field_type", "field_level", "active", "field_data"))
+                       ("field_id", "title", "field_type", "field_level", "active", "field_data"))
 
 
 def list_languages(ctx):
     return lookup_list(ctx, "languages", "language_id", "language",
-                   ("language_id", "code", "title", "active"))
+                       ("language_id", "code", "title", "active"))
 
 
 def list_filters(ctx):
     """The account's built-in filters plus the authenticating agent's own."""
-    rows = sorted((f for f in all_of(ctx, "filters") if f.get("owner_staff_id", 0) in (0, me(ctx))),
+    rows = sorted((f for f in all_of(ctx, "filters")
+                   if f.get("owner_staff_id", 0) in (0, me(ctx))),
                   key=lambda f: f["filter_id"])
     return page_envelope(ctx, [{"filter_id": f["filter_id"], "filter_name": f["filter_name"],
-                        "is_selected": f.get("is_selected_by_default", False),
-                        "is_custom": f.get("is_custom", False)} for f in rows], "filter")
+                                "is_selected": f.get("is_selected_by_default", False),
+                                "is_custom": f.get("is_custom", False)} for f in rows], "filter")
 
 
 def list_custom_channels(ctx):
     return lookup_list(ctx, "custom_channels", "channel_id", "custom_channel",
-                   ("channel_id", "channel_api_key", "title", "channel_type", "icon",
-                    "webhook_url", "active"))
+                       ("channel_id", "channel_api_key", "title", "channel_type", "icon",
+                        "webhook_url", "active"))
 
 
 def list_client_emails(ctx):
-    return lookup_list(ctx, "client_emails", "email_id", "client_emails", ("email_id", "email", "active"))
+    return lookup_list(ctx, "client_emails", "email_id", "client_emails",
+                       ("email_id", "email", "active"))
 
 
 def list_macros(ctx):

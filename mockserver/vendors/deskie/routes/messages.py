@@ -11,7 +11,7 @@ from mockserver.core.pagination import envelope, paginate
 from .. import models, records
 from ..models import V, find_case, me, next_id, now_ts, save, zone
 from ..schemas import message_out
-from .common import EMPTY, all_of, uploaded_files
+from .common import EMPTY, all_of, check_active_agent, uploaded_files
 
 
 def _case_messages(ctx, case_id: int) -> list[dict]:
@@ -44,11 +44,7 @@ def create_case_message(ctx):
     if user_id and ctx.store.get(V, ctx.tenant, "users", user_id) is None:
         raise SandboxError(400, "user_not_found", f"user {user_id} does not exist")
     if staff_id:
-        agent = ctx.store.get(V, ctx.tenant, "staff", staff_id)
-        if agent is None:
-            raise SandboxError(400, "staff_not_found", f"agent {staff_id} does not exist")
-        if not agent["active"]:
-            raise SandboxError(400, "staff_not_active", f"agent {staff_id} is deactivated")
+        check_active_agent(ctx, staff_id)
     if not user_id and not staff_id:
         staff_id = me(ctx)
     files = uploaded_files(ctx, "message")
@@ -62,19 +58,7 @@ def create_case_message(ctx):
                           content_html=body.get("content_html", ""), attachments=attachments,
                           created_at=created, sent_at=max(sent, created))
     save(ctx, "messages", message_id, msg)
-    new_status = "waiting" if staff_id else "open"
-    if case["status"] != new_status:
-        models.log_change(ctx, case["case_id"], "status", case["status"], new_status,
-                          by=f"staff_{me(ctx)}")
-        case["status"], case["closed_at"] = new_status, None
-    if staff_id:
-        case["last_response_at"] = created
-        case["first_response_at"] = case.get("first_response_at") or created
-    else:
-        user = ctx.store.get(V, ctx.tenant, "users", user_id)
-        save(ctx, "users", user_id, {**user, "last_contact_at": created})
-    case["updated_at"] = max(case["updated_at"], now)
-    save(ctx, "cases", case["case_id"], case)
+    models.message_added(ctx, case, msg)
     return {"message": message_out(msg, tz)}
 
 
@@ -122,7 +106,7 @@ def rate_case_message(ctx):
     records.rated(msg, body["rating"], body.get("rating_comment", ""), msg["staff_id"])
     save(ctx, "messages", msg["message_id"], msg)
     models.upsert_rating(ctx, case, msg["message_id"], body["rating"], msg["rating_comment"],
-                   msg["staff_id"])
+                         msg["staff_id"])
     return {"message": message_out(msg, zone(ctx))}
 
 

@@ -130,7 +130,7 @@ def edit_user(ctx):
             raise SandboxError(400, "validation_error", "only a phone user's phone can change")
         _check_identity_free(ctx, user["user_id"], email, phone)
         copy_fields(user, body, ("user_email", "user_phone", "user_full_name", "company_name",
-                                  "company_position", "user_note", "language_id"))
+                                 "company_position", "user_note", "language_id"))
         if "custom_fields" in body:
             user["custom_fields"] = {**user["custom_fields"],
                                      **models.custom_field_values(body["custom_fields"])}
@@ -139,12 +139,8 @@ def edit_user(ctx):
 
 
 def delete_user(ctx):
-    def unlink(user):
-        for other in all_of(ctx, "users"):
-            if user["user_id"] in other.get("linked_users", []):
-                save(ctx, "users", other["user_id"], {**other, "linked_users": [
-                    i for i in other["linked_users"] if i != user["user_id"]]})
-    user = delete_record(ctx, "users", "user_id", after=unlink)
+    user = delete_record(ctx, "users", "user_id",
+                         after=lambda user: models.user_deleted(ctx, user["user_id"]))
     return _render_user(ctx, {**user, "deleted": True})
 
 
@@ -174,11 +170,7 @@ def link_user(ctx):
         other = next((u for u in users if u.get("user_phone") == body["user_phone"]), None)
     if other is None or other["user_id"] == user["user_id"]:
         raise SandboxError(400, "user_not_found", "no other user matches the given identity")
-    for a, b in ((user, other), (other, user)):
-        if b["user_id"] not in a["linked_users"]:
-            a["linked_users"] = [*a["linked_users"], b["user_id"]]
-        a["updated_at"] = now_ts(ctx)
-        save(ctx, "users", a["user_id"], a)
+    models.link_users(ctx, user, other)
     return _render_user(ctx, user)
 
 
@@ -187,12 +179,7 @@ def unlink_user(ctx):
     other_id = ctx.body["user_id"]
     if other_id not in user["linked_users"]:
         raise SandboxError(400, "validation_error", f"user {other_id} is not linked")
-    user["linked_users"] = [i for i in user["linked_users"] if i != other_id]
-    save(ctx, "users", user["user_id"], user)
-    other = ctx.store.get(V, ctx.tenant, "users", other_id)
-    if other is not None:
-        other["linked_users"] = [i for i in other["linked_users"] if i != user["user_id"]]
-        save(ctx, "users", other_id, other)
+    models.unlink_users(ctx, user, other_id)
     return _render_user(ctx, user)
 
 
