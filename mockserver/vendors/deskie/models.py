@@ -261,6 +261,13 @@ def customer_for_case(ctx, body: dict) -> dict:
                         language_id=body.get("language_id") or default_language(ctx))
 
 
+def customer_blocked(ctx, user: dict) -> bool:
+    """§6.2, §9: a blocked user, or a user of a blocked company: their new cases go to spam."""
+    company = user.get("company_id") and ctx.store.get(V, ctx.tenant, "companies",
+                                                       user["company_id"])
+    return not user["active"] or bool(company and not company["active"])
+
+
 def upsert_rating(ctx, case: dict, message_id: int, rating: str, comment: str,
                   rated_staff_id: int) -> None:
     """A rating of the case (message_id 0) or of a reply also becomes, or replaces, a

@@ -181,7 +181,8 @@ def create_case(ctx):
         case_id, records.case_number(rnd), subject=body["subject"], user_id=user["user_id"],
         staff_id=body.get("staff_id", 0), group_id=group_id,
         priority=body.get("priority", "normal"), channel=channel, **models.aliased(body),
-        created_at=created, updated_at=max(created, now),
+        spam=models.customer_blocked(ctx, user), created_at=created,
+        updated_at=max(created, now),
         language_id=body.get("language_id") or user.get("language_id") or 0,
         custom_fields=models.custom_field_values(body.get("custom_fields")),
         labels=known_labels(ctx, body.get("labels") or []))
