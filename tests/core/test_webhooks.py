@@ -298,3 +298,40 @@ def test_webhooks_with_two_sandboxes_on_one_redis_deliver_each_event_once(receiv
     assert receiver.stays_at(8, 1.2)
     [delivery] = _log(two, state="pending")
     assert len(delivery["attempts"]) == 2
+
+
+def test_webhooks_from_two_gevent_servers_on_one_redis_arrive_once_each(receiver):
+    """Real `serve` processes (gunicorn, gevent workers, two each) sharing one Redis: every
+    event is delivered once, and a retry made due by the clock is made once."""
+    if "redis" not in STORES:
+        pytest.skip("Redis tests are not selected")
+    import requests
+
+    from tests.live import serve, stop
+    url = redis_store_url()
+    servers = [serve("--store", url, "--workers", "2", module="tests.core.hooky_server",
+                     frozen="2026-01-01T00:00:00Z") for _ in range(2)]
+    try:
+        bases = [base for _, base in servers]
+        r = requests.post(f"{bases[0]}/hooky/hooks", json={"url": receiver.url()}, headers=KEY)
+        assert r.status_code == 201
+        for n in range(8):
+            r = requests.post(f"{bases[n % 2]}/hooky/notes", json={"title": f"n{n}"},
+                              headers=KEY)
+            assert r.status_code == 201
+        got = receiver.wait_for(8, timeout=3)
+        assert receiver.stays_at(8, 1.2)
+        assert sorted(g.json()["payload"]["title"] for g in got) == [f"n{n}" for n in range(8)]
+        assert all(g.signed_by("whsec_tiny", SIGNATURE) for g in got)
+        receiver.status = 500
+        requests.post(f"{bases[1]}/hooky/notes", json={"title": "retried"}, headers=KEY)
+        receiver.wait_for(9, timeout=3)
+        requests.post(f"{bases[0]}/__sandbox/clock", json={"advance": RETRY_AFTER[0]})
+        receiver.wait_for(10, timeout=3)
+        assert receiver.stays_at(10, 1.5)
+        log = requests.get(f"{bases[1]}/__sandbox/webhooks/deliveries",
+                           params={"state": "pending"}).json()
+        assert [len(d["attempts"]) for d in log] == [2]
+        assert len(requests.get(f"{bases[0]}/__sandbox/webhooks/deliveries").json()) == 9
+    finally:
+        stop(*(proc for proc, _ in servers))
