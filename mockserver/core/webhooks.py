@@ -167,7 +167,7 @@ class Webhooks:
         over = len(records) + adding - KEEP
         if over <= 0:
             return {}
-        finished = [i for i, r in records.items() if r["state"] != "pending"]
+        finished = [i for i, r in list(records.items()) if r["state"] != "pending"]
         return {i: None for i in finished[:over]}
 
     # attempts ----------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ class Webhooks:
         self.backend.begin(numbered=False)
         try:
             wall = self._wall()
-            due = sorted((r for r in self.backend.records(*KEY).values()
+            due = sorted((r for r in list(self.backend.records(*KEY).values())
                           if r["state"] == "pending" and r["due"] is not None and r["due"] <= now
                           and not self._leased(r, wall)), key=lambda r: r["due"])
             claimed = []
@@ -280,7 +280,7 @@ class Webhooks:
         if "state" in filters and filters["state"] not in STATES:
             raise ValueError(f"'state' must be one of {list(STATES)}")
         out = []
-        for record in self.backend.records(*KEY).values():
+        for record in list(self.backend.records(*KEY).values()):
             if all(str(record.get(k)) == v for k, v in filters.items()):
                 out.append(self.render(record))
         return out
