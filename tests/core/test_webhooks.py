@@ -307,6 +307,7 @@ def test_webhooks_from_two_gevent_servers_on_one_redis_arrive_once_each(receiver
         pytest.skip("Redis tests are not selected")
     import requests
 
+    from mockserver.control_client import ControlClient
     from tests.live import serve, stop
     url = redis_store_url()
     servers = [serve("--store", url, "--workers", "2", module="tests.core.hooky_server",
@@ -329,9 +330,11 @@ def test_webhooks_from_two_gevent_servers_on_one_redis_arrive_once_each(receiver
         requests.post(f"{bases[0]}/__sandbox/clock", json={"advance": RETRY_AFTER[0]})
         receiver.wait_for(10, timeout=3)
         assert receiver.stays_at(10, 1.5)
-        log = requests.get(f"{bases[1]}/__sandbox/webhooks/deliveries",
-                           params={"state": "pending"}).json()
+        log = ControlClient(bases[1]).deliveries(state="pending")
         assert [len(d["attempts"]) for d in log] == [2]
-        assert len(requests.get(f"{bases[0]}/__sandbox/webhooks/deliveries").json()) == 9
+        assert len(ControlClient(bases[0]).deliveries()) == 9
+        receiver.status = 200
+        again = ControlClient(bases[0]).redeliver(log[0]["id"])
+        assert again["state"] == "delivered" and len(receiver.wait_for(11, timeout=3)) == 11
     finally:
         stop(*(proc for proc, _ in servers))
