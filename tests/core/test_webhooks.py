@@ -4,6 +4,7 @@ retried on the sandbox clock, logged, redelivered, blocked beyond loopback unles
 both stores, and with two sandboxes sharing one Redis."""
 from __future__ import annotations
 
+import json
 import socket
 import time
 
@@ -231,6 +232,19 @@ def test_webhook_log_filters_clear_and_reset(client, receiver):
     assert len(_log(client)) == 1
     assert client.post("/__sandbox/reset").status_code == 200
     assert _log(client) == []
+
+
+def test_webhook_log_keeps_the_newest_deliveries_dropping_finished_ones_first(client, receiver,
+                                                                              monkeypatch):
+    monkeypatch.setattr("mockserver.core.webhooks.KEEP", 3)
+    _hook(client, receiver.url())
+    for n in range(5):
+        _note(client, f"n{n}")
+        receiver.wait_for(n + 1)
+        _settled(client, _log(client)[-1]["id"], 1)
+    kept = _log(client)
+    assert len(kept) == 3
+    assert [json.loads(d["payload"])["payload"]["title"] for d in kept] == ["n2", "n3", "n4"]
 
 
 def _outside_address() -> str | None:
