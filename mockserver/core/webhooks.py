@@ -159,7 +159,10 @@ class Webhooks:
                 "target": hook.get(style.url_field) or "", "payload": raw,
                 "signature": signature, "headers": headers, "state": "pending",
                 "attempts": [], "created_at": now, "due": now, "lease": None,
-                "request_id": event.get("request_id"), "token": uuid.uuid4().hex}
+                "request_id": event.get("request_id"),
+                # tells this delivery from a later one given the same id after a reset (ids
+                # restart); internal, never part of an answer
+                "token": uuid.uuid4().hex}
 
     def _pruned(self, adding: int) -> dict[str, None]:
         """Deletions of the oldest finished deliveries beyond `KEEP`."""
