@@ -148,6 +148,7 @@ def set_clock():
         clock.set(moment)
     if "advance" in body:
         clock.advance(seconds)
+    _runtime().scheduler.wake()  # work that is due now runs now (core.schedule)
     return jsonify(clock.state())
 
 
@@ -369,3 +370,39 @@ def state_delete(vendor, tenant, collection, ident):
             _fail(404, "unknown_record", f"no record {ident!r} in {collection}")
     _runtime().transact(remove)
     return Response(status=204)
+
+
+# -- webhook deliveries (core.webhooks) ---------------------------------------------------------
+@blueprint.get("/webhooks/deliveries")
+def list_deliveries():
+    try:
+        return jsonify(_runtime().webhooks.deliveries(request.args.to_dict()))
+    except ValueError as exc:
+        _fail(400, "invalid_filter", str(exc))
+
+
+@blueprint.get("/webhooks/deliveries/<ident>")
+def get_delivery(ident: str):
+    return jsonify(_delivery_call(_runtime().webhooks.delivery, ident))
+
+
+@blueprint.post("/webhooks/deliveries/<ident>/redeliver")
+def redeliver(ident: str):
+    return jsonify(_delivery_call(_runtime().webhooks.redeliver, ident))
+
+
+@blueprint.delete("/webhooks/deliveries")
+def clear_deliveries():
+    _runtime().webhooks.clear()
+    return Response(status=204)
+
+
+def _delivery_call(call, ident: str):
+    from .core.webhooks import Busy, UnknownDelivery
+    try:
+        return call(ident)
+    except UnknownDelivery:
+        _fail(404, "unknown_delivery", f"no webhook delivery {ident!r}")
+    except Busy:
+        _fail(409, "delivery_in_progress", f"the delivery {ident!r} is being attempted now; "
+              "try again in a moment")

@@ -81,6 +81,15 @@ class ControlClient:
         (e.g. `vendor="deskie", status=404`)."""
         return self.call("GET", "/requests", **filters)
 
+    def deliveries(self, **filters: Any) -> list[dict]:
+        """The webhook delivery log, oldest first, narrowed by its filters (`vendor`, `tenant`,
+        `event`, `state`, `webhook`)."""
+        return self.call("GET", "/webhooks/deliveries", **filters)
+
+    def redeliver(self, delivery_id: str) -> dict:
+        """One more attempt of a webhook delivery, now; answers the delivery after it."""
+        return self.call("POST", f"/webhooks/deliveries/{delivery_id}/redeliver")
+
     def fault(self, path: str = "*", **rule: Any) -> dict:
         """Injects a fault and answers the rule: `status=503` (a 429 is the vendor's rate-limit
         refusal; `retry_after=` seconds), `kind="latency"|"reset"|"malformed"`,

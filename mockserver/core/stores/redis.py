@@ -188,6 +188,11 @@ class RedisStore(Store):
         the request's view then names the version it read, which its commit will check."""
         ver, gen = self._version_text(k).split(" ")
         with self._lock:
+            if ver == "0":  # no such collection now (a reset removed it): forget any old copy
+                gone = self._copies.pop(k, None)
+                if gone is not None:
+                    self._copies_size -= gone.size
+                return {}
             held = self._copies.get(k)
             if held is not None and held.gen == gen and int(held.ver) >= int(ver):
                 self._copies.move_to_end(k)

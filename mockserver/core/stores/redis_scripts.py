@@ -61,7 +61,10 @@ for _ = 1, nkeys do
   local k, n = ARGV[i], tonumber(ARGV[i + 1]); i = i + 2
   local cur = redis.call('HGET', p..':vers', k)
   local oldver, gen = '0', '0'
-  if cur then oldver, gen = string.match(cur, '^(%d+) (%d+)$') end
+  if cur then oldver, gen = string.match(cur, '^(%d+) (%d+)$')
+  else  -- a new collection (or one a reset removed): a new generation, so no stale copy serves
+    gen = tostring(redis.call('HINCRBY', p..':ctr', '#gen', 1))
+  end
   local ver = redis.call('HINCRBY', p..':ctr', '#ver', 1)
   for _ = 1, n do
     local id, rec = ARGV[i], ARGV[i + 1]; i = i + 2
