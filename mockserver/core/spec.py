@@ -41,6 +41,11 @@ class Operation:
     def search_params(self) -> tuple[str, ...]:
         return tuple(self.spec.get("x-sandbox-search", ()))
 
+    @property
+    def unserved(self) -> bool:
+        """Documented but not served yet (`x-sandbox-unserved: true`; core.unserved)."""
+        return self.spec.get("x-sandbox-unserved") is True
+
     def flask_rule(self) -> str:
         """The Werkzeug rule. A path parameter declared inline as a non-negative integer uses the
         `int` converter, so a static sibling (`/users/identification.json`) or a comma list
