@@ -22,6 +22,8 @@ VENDOR = Vendor.from_package(
         limit=60, window=60, per="principal:token_id",
         headers=HeaderStyle(limit="X-RateLimit-Limit", remaining="X-RateLimit-Remaining",
                             reset="X-RateLimit-Reset", reset_format="seconds")),
+    # the control API's state view mints cuid-shaped ids for records posted without one
+    id_formats={collection: "c{n:0>24}" for collection in schemas.RECORD_SCHEMAS},
     limitations=(
         "Attachments keep their name, size and type; the file's bytes are not stored.",
     ),

@@ -8,7 +8,7 @@ Sources: vendor-docs/deskwoot-api.txt ("Authentication", "Token format", "Scopes
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from mockserver.core.clock import iso_z, parse_instant
 from mockserver.core.errors import SandboxError
@@ -215,5 +215,8 @@ def now_iso(ctx) -> str:
     return iso_z(ctx.clock.now())
 
 
-def instant(text: str) -> datetime:
-    return parse_instant(text)
+def instant(value) -> datetime:
+    """An ISO-8601 string, or the datetime the spec's `format: date-time` validation gave."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return parse_instant(value)

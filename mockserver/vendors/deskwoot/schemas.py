@@ -311,4 +311,4 @@ def conversation(store, tenant: str, record: dict, *, detail: bool = False) -> d
 def messages_of(store, tenant: str, conversation_id: str) -> list[dict]:
     found = [m for m in store.all(V, tenant, "messages")
              if m["conversationId"] == conversation_id]
-    return sorted(found, key=lambda m: (m["createdAt"], m["id"]))
+    return sorted(found, key=lambda m: m["createdAt"])  # stable: ties keep insertion order
