@@ -102,12 +102,10 @@ def live_tokens(runtime, tenant: str) -> list[dict]:
             if not t["expiresAt"] or parse_instant(t["expiresAt"]) > now]
 
 
-API_BASE = "/api/v1"  # the page's base URL is https://deskwoot.com/api/v1
-
-
 def credentials_section(runtime, base_url: str) -> dict:
-    """CONTRACT.md's `deskwoot` part. `base_url` is where the vendor is served (the official
-    client's `baseUrl`); the document gives the page's base URL below it, `…/api/v1`."""
+    """CONTRACT.md's `deskwoot` part; `base_url` is the page's base URL on this sandbox,
+    `…/deskwoot/api/v1` (the spec's x-sandbox-api-base; the official client's `baseUrl` is
+    the part before `/api/v1`)."""
     store, randomness = runtime.store, runtime.randomness()
     out = []
     for acc in accounts(store):
@@ -121,7 +119,7 @@ def credentials_section(runtime, base_url: str) -> dict:
             "users": [{"id": u["id"], "email": u["email"], "role": u["role"],
                        "session_cookie": f"{SESSION_COOKIE}={u['session']}"}
                       for u in users.values()]})
-    return {"base_url": base_url.rstrip("/") + API_BASE, "accounts": out}
+    return {"base_url": base_url, "accounts": out}
 
 
 def rotate_key(runtime, ident: str) -> dict:
