@@ -11,7 +11,6 @@ from mockserver.core.clock import iso_z
 
 from . import schemas
 from .desk import bad, emit, find, notify, peek, remove, rows, save
-from .ids import V
 from .models import instant, now_iso
 
 WATCHED = ("status", "assigneeId", "teamId", "priority")  # page: conversation.updated

@@ -166,8 +166,9 @@ def _account(index: int, acc: dict, rng, now: datetime):
                 sender_type="user" if outgoing else "contact",
                 sender_id=agent["id"] if outgoing else who["id"], private=private,
                 attachments=[records.attachment(
-                    cuid(ids), file_name=f"screenshot-{n}.png", file_size=rnd.randrange(2000, 900000),
-                    content_type="image/png", created_at=at(days=last))]
+                    cuid(ids), file_name=f"screenshot-{n}.png",
+                    file_size=rnd.randrange(2000, 900000), content_type="image/png",
+                    created_at=at(days=last))]
                 if not outgoing and rnd.random() < 0.1 else []))
         conv["lastActivityAt"] = conv["updatedAt"] = at(days=last)
         conversations.append(conv)
