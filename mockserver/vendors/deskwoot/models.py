@@ -20,9 +20,13 @@ from .ids import SESSION_COOKIE, TOKEN, V, digest, session_value, token_value
 UNAUTHORIZED = "unauthorized"
 
 
+PLAN_ORDER = ("ENTERPRISE", "BUSINESS", "STARTUP", "HACKER")
+
+
 def accounts(store) -> list[dict]:
-    """Every account, in seed order (the Enterprise account first)."""
-    return [a for t in store.tenants(V) for a in store.all(V, t, "account")]
+    """Every account, the highest plan first (whatever order the store keeps tenants in)."""
+    found = [a for t in store.tenants(V) for a in store.all(V, t, "account")]
+    return sorted(found, key=lambda a: (PLAN_ORDER.index(a["plan"]), a["name"], a["id"]))
 
 
 def account(store, tenant: str) -> dict:
