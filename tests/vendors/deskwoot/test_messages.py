@@ -87,3 +87,20 @@ def test_upload_limits(client, conv, ent):
     r = client.post(url, headers=bearer(ent), content_type="multipart/form-data",
                     data={"content": "no file"})
     assert r.status_code == 400 and "file" in r.get_json()["error"]
+
+
+def test_an_incoming_message_is_the_contacts_activity(dw, state, control):
+    contact = next(c for c in state("contacts") if c["lastActivityAt"] is None
+                   and any(v["contactId"] == c["id"] for v in state("conversations")))
+    conv = next(v for v in state("conversations") if v["contactId"] == contact["id"])
+    active = ("/accounts/{acc}/contacts?segment=active-7d&search="
+              + (contact["email"] or contact["name"]))
+    _, before = dw(active)
+    assert contact["id"] not in {c["id"] for c in before["contacts"]}
+    status, sent = dw(f"/conversations/{conv['id']}/messages", method="POST",
+                      json={"content": "Hello again", "messageType": "INCOMING"})
+    assert status == 201
+    _, after = dw(active)
+    assert contact["id"] in {c["id"] for c in after["contacts"]}
+    assert next(c for c in state("contacts") if c["id"] == contact["id"])["lastActivityAt"] \
+        == sent["createdAt"]

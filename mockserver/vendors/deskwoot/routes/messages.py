@@ -29,6 +29,10 @@ def _post(ctx, conv: dict, *, content, message_type="OUTGOING", private=False, *
         created_at=now, sender_type="contact" if incoming else "user",
         sender_id=conv["contactId"] if incoming else me(ctx)["id"], private=private, **extra))
     rules.touch(ctx, conv, now)
+    if incoming:  # the contact wrote: its activity (the contact segments read it)
+        contact = find(ctx, "contacts", conv["contactId"])
+        contact["lastActivityAt"] = now
+        save(ctx, "contacts", contact)
     rendered = schemas.message(ctx.store, ctx.tenant, record)
     emit(ctx, "message.created", message=rendered, conversationId=conv["id"])
     return rendered, 201
