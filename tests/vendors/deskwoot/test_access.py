@@ -223,3 +223,17 @@ def test_rotating_a_token_through_the_control_api(client, dw, ent):
     new = body(r)["token"]
     assert dw("/me", headers=old)[0] == 401
     assert dw("/me", headers={"Authorization": f"Bearer {new}"})[0] == 200
+
+
+def test_rotating_a_users_session_ends_the_old_one(client, dw, ent):
+    admin = next(u for u in ent["users"] if u["role"] == "ADMINISTRATOR")
+    old = {"Cookie": admin["session_cookie"]}
+    assert dw("/me", headers=old)[0] == 200
+    r = client.post(f"/__sandbox/credentials/deskwoot/{admin['id']}/rotate")
+    assert r.status_code == 200
+    new = body(r)["session_cookie"]
+    assert new != admin["session_cookie"] and new.startswith("deskwoot_session=")
+    assert dw("/me", headers=old)[0] == 401
+    assert dw("/me", headers={"Cookie": new})[1]["user"]["id"] == admin["id"]
+    assert client.post("/__sandbox/credentials/deskwoot/cnobody0000000000000000000/rotate"
+                       ).status_code == 404
