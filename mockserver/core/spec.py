@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from . import scalars
+from .unserved import is_unserved
 
 try:  # the C loader is ten times faster on large specs, and start-up must stay under a second
     _Loader = yaml.CSafeLoader
@@ -44,7 +45,7 @@ class Operation:
     @property
     def unserved(self) -> bool:
         """Documented but not served yet (`x-sandbox-unserved: true`; core.unserved)."""
-        return self.spec.get("x-sandbox-unserved") is True
+        return is_unserved(self.spec)
 
     def flask_rule(self) -> str:
         """The Werkzeug rule. A path parameter declared inline as a non-negative integer uses the
