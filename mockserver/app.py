@@ -11,7 +11,7 @@ from . import control, pages
 from .config import Settings
 from .core import pipeline
 from .core.errors import SandboxError
-from .core.routing import CaseInsensitivePaths, HostRouting
+from .core.routing import CaseInsensitivePaths, ExceptConverter, HostRouting
 from .core.store import StoreUnavailable
 from .cors import Cors
 from .registry import UnknownVendor
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
     # digits only (Werkzeug's `int` would read "١٢" as 12)
     app.url_map.merge_slashes = False
     app.url_map.converters["int"] = AsciiInt
+    app.url_map.converters["except"] = ExceptConverter
     app.register_blueprint(control.blueprint)
     pages.init_app(app)
 

@@ -15,7 +15,7 @@ from .core.errors import SandboxError
 from .core.faults import FaultProblem
 from .core.routing import HOST_VENDOR
 from .core.vendor import Vendor, record_id_field
-from .urls import served_servers, vendor_base_path
+from .urls import client_base_path, served_servers, vendor_base_path
 
 blueprint = Blueprint("sandbox", __name__, url_prefix="/__sandbox")
 
@@ -91,7 +91,7 @@ def health():
 
 def credentials_document(runtime, host_url: str) -> dict:
     host = host_url.rstrip("/")
-    return {name: vr.vendor.credentials(runtime, host + vendor_base_path(vr.document, name))
+    return {name: vr.vendor.credentials(runtime, host + client_base_path(vr.document, name))
             for name, vr in runtime.vendors.items()}
 
 

@@ -16,6 +16,7 @@ from . import vendors as vendors_pkg
 from .core.access import AccessSpecError, compile_access
 from .core.spec import (Operation, apply_sandbox_rules, load_document, operations,
                         security_schemes)
+from .core.unserved import is_unserved, unserved_view
 from .core.validation import OperationValidator, build_validators
 from .core.vendor import Vendor, with_spec_errors
 
@@ -90,18 +91,27 @@ def load_vendor(name: str, source: VendorSource | None = None) -> VendorRuntime:
                             f"authorize hook, and it has none: {hooked}")
     views = {}
     missing = []
+    served_marked = []
     for op in ops:
         view = getattr(vendor.routes, op.operation_id, None)
-        if callable(view):
+        if is_unserved(op.spec):
+            if callable(view):
+                served_marked.append(op.operation_id)
+            views[op.operation_id] = unserved_view(document, op.operation_id)
+        elif callable(view):
             views[op.operation_id] = view
         else:
             missing.append(f"{op.method} {op.path} ({op.operation_id})")
+    if served_marked:
+        raise RegistryError(f"{name}: operations marked x-sandbox-unserved have a view; remove "
+                            f"the mark: {sorted(served_marked)}")
     if missing:
         raise RegistryError(f"{name}: operations without a view in "
                             f"{vendor.routes.__name__}: " + "; ".join(missing))
     declared = getattr(vendor.routes, "__all__", None)
     if declared:
-        unbound = sorted(set(declared) - {op.operation_id for op in ops})
+        unbound = sorted(set(declared) - {op.operation_id for op in ops
+                                          if not is_unserved(op.spec)})
         if unbound:
             raise RegistryError(f"{name}: views without an operation in the spec: {unbound}")
     arrays = {op.operation_id: _array_params(document, op) for op in ops}

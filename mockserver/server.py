@@ -22,7 +22,7 @@ import sys
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings, is_loopback
-from .urls import root_url, vendor_base_path
+from .urls import client_base_path, root_url
 
 READY = "mockserver: ready on"  # the line that says the server answers (tools wait for it)
 
@@ -84,7 +84,7 @@ def banner(settings: Settings, app, port: int) -> str:
              f"{', CORS for any origin' if settings.cors else ''})"]
     width = max(len(vr.vendor.title) for vr in runtime.vendors.values())
     for name, vr in runtime.vendors.items():
-        lines.append(f"  {vr.vendor.title:{width}}  {root}{vendor_base_path(vr.document, name)}")
+        lines.append(f"  {vr.vendor.title:{width}}  {root}{client_base_path(vr.document, name)}")
         sample = vr.vendor.sample_headers(runtime) if vr.vendor.sample_headers else {}
         for header, value in sample.items():  # one valid caller, to paste into a client
             lines.append(f"  {'':{width}}  {header}: {value}")

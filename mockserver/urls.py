@@ -16,6 +16,14 @@ def vendor_base_path(document: dict, name: str) -> str:
     return f"/{name}"
 
 
+def client_base_path(document: dict, name: str) -> str:
+    """The base URL's path a client is given (the credentials document, the start-up lines):
+    the sandbox base path, plus the spec's `x-sandbox-api-base` where the vendor's documented
+    base URL lies below the host its paths are relative to (`/api/v1` when the paths are
+    written `/api/v1/...`, as the vendor's own client requests them)."""
+    return vendor_base_path(document, name) + str(document.get("x-sandbox-api-base") or "")
+
+
 def root_url(host: str, port: int) -> str:
     """The URL a client on this machine dials for a server listening on host:port: a wildcard
     address (every interface) is reached through loopback."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from werkzeug.routing import BaseConverter
+
 
 def _template_regex(prefix: str, template: str) -> tuple[re.Pattern, list[str]]:
     parts = re.split(r"(\{[^}]+\})", template)
@@ -74,3 +76,14 @@ class HostRouting:
             if tenant and vendor in self.tenant_hosts:
                 environ[HOST_TENANT] = tenant
         return self.app(environ, start_response)
+
+
+class ExceptConverter(BaseConverter):
+    """A path segment other than the given words: `/contacts/{contactId}` whose parameter's
+    schema says `not: {enum: [merge]}` leaves `/contacts/merge` to its own operation, so the
+    router answers that path's methods alone (an honest Allow header) instead of also routing
+    GET /contacts/merge to the contact lookup (core.spec.Operation.flask_rule)."""
+
+    def __init__(self, url_map, *words: str):
+        super().__init__(url_map)
+        self.regex = "(?!(?:" + "|".join(re.escape(w) for w in words) + ")$)[^/]+"

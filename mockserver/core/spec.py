@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from . import scalars
+from .unserved import is_unserved
 
 try:  # the C loader is ten times faster on large specs, and start-up must stay under a second
     _Loader = yaml.CSafeLoader
@@ -41,17 +42,34 @@ class Operation:
     def search_params(self) -> tuple[str, ...]:
         return tuple(self.spec.get("x-sandbox-search", ()))
 
+    @property
+    def unserved(self) -> bool:
+        """Documented but not served yet (`x-sandbox-unserved: true`; core.unserved)."""
+        return is_unserved(self.spec)
+
     def flask_rule(self) -> str:
         """The Werkzeug rule. A path parameter declared inline as a non-negative integer uses the
         `int` converter, so a static sibling (`/users/identification.json`) or a comma list
         (`/cases/11,12.json`) is not also claimed by `/users/{user_id}.json`: the router then
-        answers 405 with an honest Allow header instead of routing to the wrong operation."""
-        integers = {p["name"] for p in [*self.path_item.get("parameters", []),
-                                          *self.spec.get("parameters", [])]
-                    if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"
+        answers 405 with an honest Allow header instead of routing to the wrong operation. A
+        string parameter whose schema excludes words (`not: {enum: [merge]}`) leaves those
+        words to the static sibling the same way (core.routing.ExceptConverter)."""
+        params = [p for p in [*self.path_item.get("parameters", []),
+                              *self.spec.get("parameters", [])] if p.get("in") == "path"]
+        integers = {p["name"] for p in params if p.get("schema", {}).get("type") == "integer"
                     and p.get("schema", {}).get("minimum", -1) >= 0}
+        excluded = {p["name"]: p["schema"]["not"]["enum"] for p in params
+                    if isinstance(p.get("schema", {}).get("not"), dict)
+                    and p["schema"]["not"].get("enum")}
+
+        def converter(name: str) -> str:
+            if name in integers:
+                return "int:"
+            if name in excluded:
+                return "except(" + ", ".join(repr(str(w)) for w in excluded[name]) + "):"
+            return ""
         return re.sub(r"\{([^}]+)\}", lambda m: "<{}{}>".format(
-            "int:" if m.group(1) in integers else "", _safe(m.group(1))), self.path)
+            converter(m.group(1)), _safe(m.group(1))), self.path)
 
 
 def _safe(name: str) -> str:

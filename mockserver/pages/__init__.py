@@ -61,8 +61,15 @@ def _unknown_vendor(name: str):
 
 
 def _base_url(name: str) -> str:
+    """Where the spec's paths are served (the docs page's server)."""
     return (request.host_url.rstrip("/")
             + control.vendor_base_path(_runtime().vendors[name].document, name))
+
+
+def _client_base_url(name: str) -> str:
+    """The base URL a client is given (as the credentials document gives it)."""
+    return (request.host_url.rstrip("/")
+            + control.client_base_path(_runtime().vendors[name].document, name))
 
 
 def _nav() -> list[dict]:
@@ -79,7 +86,7 @@ def index():
         "title": vr.vendor.title,
         "version": vr.document.get("info", {}).get("version"),
         "operations": len(vr.operations),
-        "base_url": _base_url(name),
+        "base_url": _client_base_url(name),
         "root_url": request.host_url.rstrip("/") if runtime.root_vendor == name else None,
         "host_url": f"{request.scheme}://{name}.localhost" + (f":{port}" if port else ""),
     } for name, vr in runtime.vendors.items()]

@@ -345,7 +345,8 @@ class VendorCorpus:
         self.headers = dict(headers)
         self.records = records
         self.prefix = f"/{name}" if prefix is None else prefix
-        self.operations = operations(document)
+        # operations not served yet (x-sandbox-unserved) answer 501 by design: left out
+        self.operations = [op for op in operations(document) if not op.unserved]
         self.targets = {op.operation_id: self._target(op) for op in self.operations}
         self.template = (document.get("x-sandbox-errors") or {}).get("envelope")
 

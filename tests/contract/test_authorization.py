@@ -70,7 +70,8 @@ assert set(KINDS) - {"none"} <= set(PRINCIPAL_KINDS)
 
 
 def _secured() -> dict[str, list[str]]:
-    return {vendor: [op.operation_id for op in operations(document(vendor)) if op.security]
+    return {vendor: [op.operation_id for op in operations(document(vendor))
+                     if op.security and not op.unserved]
             for vendor in test_vendors()}
 
 
@@ -249,7 +250,7 @@ class Prober:
             return []
         valid = self.headers("valid")
         out = []
-        for op in (op for op in self.vr.operations if op.security):
+        for op in (op for op in self.vr.operations if op.security and not op.unserved):
             home = self.tenant(op, valid)
             for pick in range(SWEEP_PICKS if sweep else 1):
                 seed = f"authz:{self.vendor}:{op.operation_id}:{pick}"

@@ -27,6 +27,7 @@ from mockserver.core.spec import load_document, operations
 from mockserver.registry import data_dir
 from tests.conftest import test_vendors
 
+from . import served
 from .corpus import Case, VendorCorpus, judge
 
 SLOW = os.environ.get("MOCKSERVER_SLOW") == "1"
@@ -36,13 +37,13 @@ _samples: dict[tuple[str, str], list[Case]] = {}
 _spec_verdicts: dict[tuple, str | None] = {}  # the seeded sample, the same on each backend
 
 
-def _operation_ids() -> list[tuple[str, str]]:
-    return [(vendor, op.operation_id) for vendor in test_vendors()
+def _operation_ids() -> list:
+    return [served.param(vendor, op) for vendor in test_vendors()
             for op in operations(load_document(data_dir("specs") / f"{vendor}.yaml"))]
 
 
 OPERATIONS = _operation_ids()
-IDS = [f"{v}.{o}" for v, o in OPERATIONS]
+IDS = [f"{p.values[0]}.{p.values[1]}" for p in OPERATIONS]
 
 
 # -- sending a wire-level case in process ------------------------------------------------------

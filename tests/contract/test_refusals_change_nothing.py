@@ -38,6 +38,8 @@ from typing import Any
 import pytest
 
 from mockserver.core.spec import operations
+
+from . import served
 from tests.conftest import test_vendors
 
 from .requests_from_spec import (
@@ -57,13 +59,15 @@ MALFORMED_PHONE = "not a phone"
 
 
 # -- which operations ------------------------------------------------------------------------
-def _write_operations() -> list[tuple[str, str]]:
-    return [(vendor, op.operation_id) for vendor in test_vendors()
+def _write_operations() -> list:
+    return [served.param(vendor, op) for vendor in test_vendors()
             for op in operations(document(vendor)) if op.method in WRITE_METHODS]
 
 
-WRITE_OPERATIONS = _write_operations()
-_IDS = [f"{vendor}.{op_id}" for vendor, op_id in WRITE_OPERATIONS]
+WRITE_PARAMS = _write_operations()
+_IDS = [f"{p.values[0]}.{p.values[1]}" for p in WRITE_PARAMS]
+# the served ones, exercised together by test_refusals_reach_the_views
+WRITE_OPERATIONS = [tuple(p.values) for p in WRITE_PARAMS if not p.marks]
 
 
 # -- the requests ------------------------------------------------------------------------------
@@ -324,7 +328,7 @@ def reached(runtime, store_backend, monkeypatch):
 
 
 # -- the tests -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("vendor", "op_id"), WRITE_OPERATIONS, ids=_IDS)
+@pytest.mark.parametrize(("vendor", "op_id"), WRITE_PARAMS, ids=_IDS)
 def test_refused_write_changes_nothing(app, client, runtime, reached, vendor, op_id):
     outcomes = _exercise(app, client, runtime, reached, vendor, op_id)
     assert outcomes, f"{vendor}.{op_id}: no request was generated"
@@ -333,7 +337,7 @@ def test_refused_write_changes_nothing(app, client, runtime, reached, vendor, op
 
 @slow
 @only_when_slow
-@pytest.mark.parametrize(("vendor", "op_id"), WRITE_OPERATIONS, ids=_IDS)
+@pytest.mark.parametrize(("vendor", "op_id"), WRITE_PARAMS, ids=_IDS)
 def test_refused_write_changes_nothing_sweep(app, client, runtime, reached, vendor, op_id):
     outcomes = _exercise(app, client, runtime, reached, vendor, op_id, sweep=True)
     _assert_nothing_changed(vendor, op_id, outcomes)

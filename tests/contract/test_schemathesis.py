@@ -12,6 +12,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import sandbox_app, test_vendors
 
+from . import served
+
 MAX_EXAMPLES = 30
 
 
@@ -19,6 +21,9 @@ def _schema_test(name):
     app = sandbox_app(vendors=(name,), rate_limits="off")
     runtime = app.extensions["sandbox"]
     schema = schemathesis.openapi.from_wsgi(f"/__sandbox/specs/{name}", app)
+    unserved = served.unserved_ids(runtime.vendors[name].operations)
+    if unserved:  # they answer 501 by design (x-sandbox-unserved); README lists them
+        schema = schema.exclude(operation_id=unserved)
     schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
                                     max_examples=MAX_EXAMPLES, database="none",
                                     allow_extra_parameters=False)

@@ -69,7 +69,29 @@ def test_seed_loads_and_records_match_their_schemas(name):
 @pytest.mark.parametrize("name", VENDORS)
 def test_unbound_operation_fails_start_up(name, monkeypatch):
     vr = load_vendor(name)
-    victim = vr.operations[0].operation_id
+    victim = next(op.operation_id for op in vr.operations if not op.unserved)
     monkeypatch.delattr(vr.vendor.routes, victim)
     with pytest.raises(RuntimeError, match=victim):
         load_vendor(name)
+
+
+@pytest.mark.parametrize("name", VENDORS)
+def test_unserved_operations_answer_501_naming_themselves(name):
+    """An operation the spec marks `x-sandbox-unserved` (core.unserved) is still routed and
+    access-checked, then answers 501 in the vendor's envelope naming its operationId."""
+    from .requests_from_spec import OperationRequests, credentials, tenant_of
+    app = sandbox_app(vendors=(name,))
+    runtime = app.extensions["sandbox"]
+    unserved = [op for op in runtime.vendors[name].operations if op.unserved]
+    if not unserved:
+        pytest.skip(f"{name} serves every operation of its spec")
+    client = app.test_client()
+    headers = credentials(runtime, name)
+    for op in unserved:
+        plan = OperationRequests(runtime, name, op, tenant_of(app, runtime, name, op, headers),
+                                 seed=f"unserved:{op.operation_id}")
+        body = plan.base_body()
+        answer = client.open(plan.real_url or plan.target, method=op.method, headers=headers,
+                             json=body if plan.has_body and body is not None else None)
+        assert answer.status_code == 501, (op.operation_id, answer.get_data(as_text=True))
+        assert op.operation_id in answer.get_data(as_text=True)

@@ -58,6 +58,12 @@
     for (const [scheme, given] of Object.entries((found && found.schemes) || {})) {
       if (given.type === "basic") swagger.preauthorizeBasic(scheme, given.username, given.password);
       else swagger.preauthorizeApiKey(scheme, given.value);  // an API key or a bearer token
+      // A browser sends no Cookie header a page sets: a session cookie scheme is held as a
+      // cookie of this origin instead, so "Try it out" sends it as a signed-in browser would.
+      const declared = ((spec.components || {}).securitySchemes || {})[scheme] || {};
+      if (given.in === "cookie" && declared.name) {
+        document.cookie = `${declared.name}=${encodeURIComponent(given.value)}; path=/; SameSite=Strict`;
+      }
     }
   }
 })();

@@ -1,0 +1,111 @@
+"""What Deskwoot's views share: the account a path names (only the caller's own; any other is a
+404, so another account's ids are never reachable), lookups that answer the page's 404, the
+calling user, record writes, domain events, audit entries and notifications, pages of a list.
+
+Sources: vendor-docs/deskwoot-api.txt ("Errors": `{"error": "…"}` with 400/401/403/404/409).
+"""
+from __future__ import annotations
+
+from flask import Response
+
+from mockserver.core.errors import SandboxError
+from mockserver.core.pagination import paginate
+
+from . import records
+from .ids import V, new_id
+from .models import now_iso
+
+NOT_FOUND = "not_found"
+INVALID = "validation_error"
+CONFLICT = "conflict"
+WHAT = {"conversations": "Conversation", "contacts": "Contact", "inboxes": "Inbox",
+        "labels": "Label", "teams": "Team", "users": "Agent", "api_tokens": "API token",
+        "messages": "Message", "custom_roles": "Custom role", "notifications": "Notification"}
+
+
+def bad(message: str) -> SandboxError:
+    return SandboxError(400, INVALID, message)
+
+
+def conflict(message: str) -> SandboxError:
+    return SandboxError(409, CONFLICT, message)
+
+
+def missing(collection: str, record_id, field: str | None = None) -> SandboxError:
+    what = WHAT.get(collection, collection)
+    where = f"{field}: " if field else ""
+    return SandboxError(404, NOT_FOUND, f"{where}{what} {record_id} not found")
+
+
+def account(ctx) -> dict:
+    """The account of the path's {accountId}: the caller's own, else 404 (as if it did not
+    exist: the sandbox never tells a caller that another account's id is real)."""
+    wanted = ctx.path_params.get("accountId", ctx.tenant)
+    if wanted != ctx.tenant:
+        raise SandboxError(404, NOT_FOUND, f"Account {wanted} not found")
+    return ctx.store.peek(V, ctx.tenant, "account", ctx.tenant)
+
+
+def find(ctx, collection: str, record_id, *, field: str | None = None) -> dict:
+    """A private copy of one of the account's records, or the page's 404."""
+    record = ctx.store.get(V, ctx.tenant, collection, record_id) if record_id else None
+    if record is None:
+        raise missing(collection, record_id, field)
+    return record
+
+
+def peek(ctx, collection: str, record_id) -> dict | None:
+    return ctx.store.peek(V, ctx.tenant, collection, record_id) if record_id else None
+
+
+def rows(ctx, collection: str) -> list[dict]:
+    return ctx.store.all(V, ctx.tenant, collection)
+
+
+def save(ctx, collection: str, record: dict) -> dict:
+    ctx.store.put(V, ctx.tenant, collection, record["id"], record)
+    return record
+
+
+def remove(ctx, collection: str, record_id) -> None:
+    ctx.store.delete(V, ctx.tenant, collection, record_id)
+
+
+def mint(ctx, collection: str) -> str:
+    return new_id(ctx, collection)
+
+
+def me(ctx) -> dict:
+    return ctx.store.peek(V, ctx.tenant, "users", ctx.principal.attrs["user_id"])
+
+
+def emit(ctx, event: str, **data) -> None:
+    """A domain event (the webhook names of the page), handed on only if the request commits."""
+    ctx.store.emit(event, V, ctx.tenant, **data)
+
+
+def audit(ctx, action: str, **details) -> None:
+    """One audit-log entry for an audited action (`inbox.created` and the like), by the caller."""
+    save(ctx, "audit_logs", records.audit_log(mint(ctx, "audit_logs"), action=action,
+                                              created_at=now_iso(ctx), actor=me(ctx),
+                                              details=details))
+
+
+def notify(ctx, user_id: str | None, kind: str, conversation: dict) -> None:
+    """A notification for `user_id` (not for the caller's own actions)."""
+    if not user_id or user_id == ctx.principal.attrs.get("user_id"):
+        return
+    who = peek(ctx, "contacts", conversation["contactId"])
+    save(ctx, "notifications", records.notification(
+        mint(ctx, "notifications"), user_id=user_id, type=kind, created_at=now_iso(ctx),
+        conversation_id=conversation["id"], contact_name=who.get("name") if who else None))
+
+
+def page_of(ctx, items: list, default_size: int = 25):
+    page = ctx.query.get("page") or 1
+    size = ctx.query.get("pageSize") or default_size
+    return paginate(items, page, size)
+
+
+def no_content() -> Response:
+    return Response(status=204)
