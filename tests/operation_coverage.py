@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.core.unserved import is_unserved
 from mockserver.registry import load_vendor
 
 from .support import SpecCheckedClient
@@ -35,9 +36,12 @@ def _vendor_of(path: Path) -> str | None:
 
 
 def operations(vendor: str) -> list[str]:
+    """The vendor's served operations: one the spec marks `x-sandbox-unserved` answers 501 by
+    design and is listed as such in README, so it has no 2xx answer to look for."""
     document = load_vendor(vendor).document
     return [op["operationId"] for item in document["paths"].values()
-            for op in item.values() if isinstance(op, dict) and "operationId" in op]
+            for op in item.values() if isinstance(op, dict) and "operationId" in op
+            and not is_unserved(op)]
 
 
 def uncovered(vendor: str) -> list[str]:
