@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cors", action="store_true", default=None,
                        help="let browser pages of any origin call the sandbox (CORS headers "
                             "on every answer, preflights answered)")
+    serve.add_argument("--access-log", dest="access_log", action="store_true", default=None,
+                       help="print one line per vendor request on stderr: time, request id, "
+                            "method, path, status, duration, operation")
     serve.add_argument("--journal-size", dest="journal_size", type=int,
                        help="how many requests the journal keeps (default 1000)")
     serve.add_argument("--threads", type=int, help="threads per worker with gthread (default 8)")

@@ -77,9 +77,15 @@ class ControlClient:
         return self.call("POST", "/clock", {"frozen": True, **({"now": at} if at else {})})
 
     def requests(self, **filters: Any) -> list[dict]:
-        """The request journal, newest last, narrowed by the journal's filters
-        (e.g. `vendor="deskie", status=404`)."""
+        """The request journal, newest last, narrowed by the journal's filters (`vendor`,
+        `operation`, `tenant`, `status` (404 or "4xx"), `method`, `path` (a glob), `since` (an
+        ISO-8601 instant or a request id) and `limit`), e.g. `vendor="deskie", status=404`."""
         return self.call("GET", "/requests", **filters)
+
+    def requests_count(self, **filters: Any) -> int:
+        """How many journal entries match the filters (those of `requests` but `limit`): "was
+        it called N times"."""
+        return self.call("GET", "/requests/count", **filters)["count"]
 
     def fault(self, path: str = "*", **rule: Any) -> dict:
         """Injects a fault (`status=503`, `latency_ms=200`, `vendor=`, `method=`, `times=`…);

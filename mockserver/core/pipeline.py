@@ -8,7 +8,8 @@ refusal order is core.access's) -> enforce the rate limit -> authorize (a named 
 by the vendor's hook) -> read the body (limits, JSON that can be stored: core.bodies) ->
 validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
 the view returns, with the events the change raised; a refusal drops every write.
-After: rate-limit headers -> the vendor's common headers -> X-Request-Id -> the journal.
+After: rate-limit headers -> the vendor's common headers -> X-Request-Id -> the journal
+(core.capture: headers and bodies, bounded and masked) -> the access log line, if asked for.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
 """
 from __future__ import annotations
@@ -18,13 +19,15 @@ import json
 
 import logging
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import bodies, dialects, scalars
+from . import bodies, capture, dialects, nearmiss, scalars
 from .auth import read_credential
+from .clock import iso_z
 from .context import RequestContext
 from .routing import HOST_TENANT
 from .errors import SandboxError, render
@@ -33,6 +36,7 @@ from .store import Conflict
 from .validation import Invalid
 
 log = logging.getLogger("mockserver")
+access_log = logging.getLogger("mockserver.access")  # --access-log (configured by the app)
 
 
 # -- before the view -----------------------------------------------------------------------
@@ -196,23 +200,46 @@ def add_request_id(ctx: RequestContext, response: Response) -> None:
 
 
 def record_in_journal(ctx: RequestContext, response: Response) -> None:
-    ctx.runtime.journal.record({
+    """The exchange as the journal keeps it (core.capture: bounded, secrets masked)."""
+    masking = ctx.runtime.vendors[ctx.vendor.name].masking
+    ctx.duration_ms = round((time.perf_counter() - ctx.started) * 1000, 3)
+    entry = {
         "seq": ctx.seq,
         "id": ctx.request_id,
         "time": ctx.clock.timestamp(),
         "method": request.method,
         "path": request.path,
-        "query": request.query_string.decode("latin-1"),
+        "query": masking.query(request.query_string.decode("latin-1")),
         "vendor": ctx.vendor.name,
         "operation": ctx.operation.operation_id if ctx.operation else None,
         "tenant": ctx.tenant or None,
+        "principal": ctx.principal.identity if ctx.principal else None,
         "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - ctx.started) * 1000, 3),
+        "error": ctx.error,
+        "duration_ms": ctx.duration_ms,
         "fault": ctx.fault,
-    })
+        "request": {"headers": masking.headers_of(request.headers.items()),
+                    "body": capture.request_body(request, ctx, masking)},
+        "response": {"headers": masking.headers_of(response.headers.items()),
+                     "body": capture.response_body(response, masking)},
+    }
+    if ctx.near_miss is not None:
+        entry["near_miss"] = ctx.near_miss
+    ctx.runtime.journal.record(entry)
 
 
-AFTER = (add_rate_limit_headers, add_vendor_headers, add_request_id, record_in_journal)
+def log_access(ctx: RequestContext, response: Response) -> None:
+    """With --access-log: one line per request on stderr (time, id, method, path, status,
+    duration, operation)."""
+    if ctx.runtime.settings.access_log:
+        access_log.info("%s %s %s %s %s %sms %s", iso_z(datetime.now(timezone.utc)),
+                        ctx.request_id, request.method, request.path, response.status_code,
+                        ctx.duration_ms,
+                        ctx.operation.operation_id if ctx.operation else "-")
+
+
+AFTER = (add_rate_limit_headers, add_vendor_headers, add_request_id, record_in_journal,
+         log_access)
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -247,13 +274,16 @@ def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Resp
             step(ctx)
         response = to_response(run_view(ctx, vendor_runtime.views[operation.operation_id]))
     except SandboxError as err:
+        ctx.error = err.code
         response = error_response(ctx.vendor, err)
     except Conflict:
+        ctx.error = "conflict"
         response = error_response(ctx.vendor, SandboxError(
             503, "conflict", "the request met concurrent changes too often; try again",
             headers={"Retry-After": "1"}))
     except Exception:  # a bug: still answered in the vendor's envelope, and logged
         log.exception("unhandled error in %s", operation.operation_id)
+        ctx.error = "internal_error"
         response = error_response(ctx.vendor, SandboxError(500, "internal_error",
                                                            "internal sandbox error"))
     try:
@@ -265,8 +295,15 @@ def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Resp
 
 
 def refuse_route(runtime, vendor_runtime, err: SandboxError) -> Response:
-    """A request under a vendor prefix that matched no route (404) or no method (405)."""
+    """A request under a vendor prefix that matched no route (404) or no method (405), with the
+    closest operation as a hint: in the journal, and in the body when the envelope is an
+    object (a field more that clients ignore)."""
     ctx = begin(runtime, vendor_runtime, None, {})
+    ctx.near_miss = nearmiss.closest(vendor_runtime.operations, request.method,
+                                     vendor_path(ctx))
+    if ctx.near_miss is not None and isinstance(ctx.vendor.error_template, dict):
+        err.extra.setdefault("near_miss", ctx.near_miss)
+    ctx.error = err.code
     response = error_response(ctx.vendor, err)
     try:
         for step in AFTER:
