@@ -19,6 +19,9 @@ import binascii
 import json
 import re
 from typing import Iterable, Mapping
+from urllib.parse import unquote_plus
+
+import orjson
 
 BODY_BOUND = 8 * 1024  # bytes kept of each request and response body
 PART_VALUE_BOUND = 256  # characters kept of one text field of a multipart form
@@ -65,74 +68,96 @@ class Masking:
         return cls(headers, params)
 
     # headers, query ------------------------------------------------------------------------
-    def headers_of(self, items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    # Each method masks what it is given and adds the secret values it met to `found`, so the
+    # rest of the exchange (a response that echoes a key or a password) is scrubbed of them.
+    def headers_of(self, items: Iterable[tuple[str, str]], found: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for name, value in items:
             lower = name.lower()
             if lower in self.headers:
-                value = self._mask_header(lower, value)
+                value = self._mask_header(lower, value, found)
             out[name] = f"{out[name]}, {value}" if name in out else value
         return out
 
-    def _mask_header(self, lower: str, value: str) -> str:
+    def _mask_header(self, lower: str, value: str, found: list[str]) -> str:
         if lower in ("authorization", "proxy-authorization"):
             scheme, _, secret = value.strip().partition(" ")
             if not secret:
+                found.append(scheme)
                 return mask(scheme)
+            secret = secret.strip()
+            found.append(secret)
             if scheme.lower() == "basic":
                 try:
-                    user = base64.b64decode(secret.strip(), validate=True).decode().partition(":")[0]
+                    user, _, password = base64.b64decode(secret, validate=True).decode(
+                        ).partition(":")
                 except (binascii.Error, ValueError):
                     return f"{scheme} {MASK}"
+                found.append(password)
                 return f"{scheme} {user}:{MASK}"
-            return f"{scheme} {mask(secret.strip())}"
+            return f"{scheme} {mask(secret)}"
         if lower == "cookie":
-            return "; ".join(_mask_pair(p.strip()) for p in value.split(";"))
+            return "; ".join(_mask_pair(p.strip(), found) for p in value.split(";"))
         if lower == "set-cookie":
             first, sep, attrs = value.partition(";")
-            return _mask_pair(first.strip()) + sep + attrs
+            return _mask_pair(first.strip(), found) + sep + attrs
+        found.append(value)
         return mask(value)
 
-    def query(self, text: str) -> str:
-        return self._form_text(text) if text else text
+    def query(self, text: str, found: list[str]) -> str:
+        return self._form_text(text, found) if text else text
 
     # bodies ------------------------------------------------------------------------------
-    def text(self, text: str, media_type: str) -> str:
+    def text(self, text: str, media_type: str, found: list[str]) -> str:
         if "json" in media_type:
-            if not self._may_hold_secrets(text):
-                return text
-            return _JSON_PAIR.sub(self._json_pair, text)
-        if "x-www-form-urlencoded" in media_type:
-            return self._form_text(text)
-        return text
+            if self._may_hold_secrets(text):
+                text = _JSON_PAIR.sub(lambda m: self._json_pair(m, found), text)
+        elif "x-www-form-urlencoded" in media_type:
+            text = self._form_text(text, found)
+        return scrub(text, found)
 
-    def _form_text(self, text: str) -> str:
+    def _form_text(self, text: str, found: list[str]) -> str:
         if not self._may_hold_secrets(text):
             return text
-        return "&".join(self._form_pair(pair) for pair in text.split("&"))
+        return "&".join(self._form_pair(pair, found) for pair in text.split("&"))
 
-    def _json_pair(self, match: re.Match) -> str:
-        if not self.is_secret_field(match.group(1)):
+    def _json_pair(self, match: re.Match, found: list[str]) -> str:
+        if not match.group(3) or not self.is_secret_field(match.group(1)):
             return match.group(0)
-        shown = mask(match.group(3)) if match.group(3) else ""
+        found.append(match.group(3))
+        shown = mask(match.group(3))
         return f'"{match.group(1)}"{match.group(2)}"{MASK if chr(92) in shown else shown}"'
 
-    def _form_pair(self, pair: str) -> str:
+    def _form_pair(self, pair: str, found: list[str]) -> str:
         name, eq, value = pair.partition("=")
-        return f"{name}={mask(value)}" if eq and value and self.is_secret_field(name) else pair
+        if not (eq and value and self.is_secret_field(unquote_plus(name))):
+            return pair
+        found += [value, unquote_plus(value)]
+        return f"{name}={mask(value)}"
 
 
 # a JSON object member whose value is a string: "name": "value" (escapes kept whole)
 _JSON_PAIR = re.compile(r'"([^"\\]{1,80})"(\s*:\s*)"([^"\\]*(?:\\.[^"\\]*)*)"')
+SCRUB_FROM = 6  # a secret value this long or longer is also scrubbed wherever else it appears
 
 
-def _mask_pair(pair: str) -> str:
+def _mask_pair(pair: str, found: list[str]) -> str:
     name, eq, value = pair.partition("=")
+    found.append(value if eq else name)
     return f"{name}={mask(value)}" if eq else mask(name)
 
 
+def scrub(text: str, found: Iterable[str]) -> str:
+    """`text` with every secret value met so far in the exchange masked where it appears (a
+    refusal that quotes the body, an answer that echoes the key)."""
+    for secret in found:
+        if len(secret) >= SCRUB_FROM and secret in text:
+            text = text.replace(secret, mask(secret))
+    return text
+
+
 # -- bodies --------------------------------------------------------------------------------------
-def body_of(data: bytes | None, media_type: str | None, masking: Masking,
+def body_of(data: bytes | None, media_type: str | None, masking: Masking, found: list[str],
             size: int | None = None) -> dict | None:
     """A body as the journal keeps it: `{media_type, size, text, truncated}`, or with `omitted`
     instead of `text` for a binary one. `data` may be only the body's first bytes; `size` is then
@@ -147,16 +172,20 @@ def body_of(data: bytes | None, media_type: str | None, masking: Masking,
     if data is None:
         return {**kept, "omitted": "not read"}
     chunk = data[:BODY_BOUND] if len(data) > BODY_BOUND else data
-    return {**kept, "text": masking.text(chunk.decode("utf-8", "replace"), media_type),
+    return {**kept, "text": masking.text(chunk.decode("utf-8", "replace"), media_type, found),
             "truncated": size > len(chunk)}
 
 
-def form_parts(form, files, masking: Masking, size: int | None) -> dict:
+def form_parts(form, files, masking: Masking, found: list[str], size: int | None) -> dict:
     """A multipart body as its parts: text fields with their (bounded, masked) values, files
     with their names and sizes."""
     parts: list[dict] = []
     for name, value in form.items(multi=True):
-        shown = MASK if masking.is_secret_field(name) else value[:PART_VALUE_BOUND]
+        if masking.is_secret_field(name):
+            found.append(value)
+            shown = mask(value)
+        else:
+            shown = scrub(value[:PART_VALUE_BOUND], found)
         parts.append({"name": name, "size": len(value.encode()), "value": shown})
     for name, upload in files.items(multi=True):
         parts.append({"name": name, "filename": upload.filename,
@@ -181,23 +210,26 @@ def present_body(body: dict | None) -> dict | None:
             or "json" not in (body.get("media_type") or ""):
         return body
     try:
-        value = json.loads(body["text"])
-    except ValueError:
-        return body
+        value = orjson.loads(body["text"])
+    except orjson.JSONDecodeError:  # not JSON, or integers beyond 64 bits
+        try:
+            value = json.loads(body["text"])
+        except ValueError:
+            return body
     shown = {k: v for k, v in body.items() if k not in ("text", "truncated")}
     shown["json"] = value
     return shown
 
 
-def request_body(request, ctx, masking: Masking) -> dict | None:
+def request_body(request, ctx, masking: Masking, found: list[str]) -> dict | None:
     """The request's body as the journal keeps it, read only as far as the bound when the
     pipeline did not read it already."""
     media_type = request.mimetype or None
     length = request.content_length
     if media_type == "multipart/form-data":
         if ctx.uploads is not None:  # core.pipeline.read_body parsed it
-            return form_parts(request.form, request.files, masking, length)
-        return body_of(None, media_type, masking, length) if length else None
+            return form_parts(request.form, request.files, masking, found, length)
+        return body_of(None, media_type, masking, found, length) if length else None
     data = getattr(request, "_cached_data", None)  # what get_data(cache=True) kept
     if data is None and length:
         try:
@@ -205,12 +237,12 @@ def request_body(request, ctx, masking: Masking) -> dict | None:
                 else request.stream.read(BODY_BOUND)
         except Exception:  # the body could not be read as framed: keep what is known
             data = None
-    return body_of(data, media_type, masking, length or None)
+    return body_of(data, media_type, masking, found, length or None)
 
 
-def response_body(response, masking: Masking) -> dict | None:
+def response_body(response, masking: Masking, found: list[str]) -> dict | None:
     media_type = response.mimetype or None
     if response.is_streamed:  # a file or a generator: never buffered for the journal
-        return body_of(None, media_type, masking, response.content_length) \
+        return body_of(None, media_type, masking, found, response.content_length) \
             if response.content_length else None
-    return body_of(response.get_data(), media_type, masking)
+    return body_of(response.get_data(), media_type, masking, found)

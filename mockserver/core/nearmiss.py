@@ -3,7 +3,8 @@ most likely meant, so a test's 404 or 405 explains itself.
 
 Paths are compared segment by segment: a literal segment scores by how alike the two spellings
 are (case aside, so a typo still points at its route), a `{parameter}` takes any value for a
-little less than an exact literal, and every segment one path has and the other lacks costs.
+little less than an exact literal, a different literal costs a point and every segment one path
+has and the other lacks costs a little less.
 A matching method breaks ties between routes of one path. Runs only on refused routes.
 """
 from __future__ import annotations
@@ -27,15 +28,15 @@ def _segment_score(template: str, given: str) -> float:
         head, _, tail = template.partition("{")
         tail = tail.partition("}")[2]
         low = given.lower()
-        return 0.75 if low.startswith(head.lower()) and low.endswith(tail.lower()) else -0.5
+        return 0.75 if low.startswith(head.lower()) and low.endswith(tail.lower()) else -1.0
     ratio = SequenceMatcher(None, template.lower(), given.lower()).ratio()
-    return ratio if ratio >= ALIKE else -0.5
+    return ratio if ratio >= ALIKE else -1.0
 
 
 def score(template: str, method: str, path: str, given_method: str) -> float:
     wanted, given = _segments(template), _segments(path)
     total = sum(_segment_score(t, g) for t, g in zip(wanted, given))
-    total -= abs(len(wanted) - len(given))
+    total -= 0.75 * abs(len(wanted) - len(given))
     return total + (0.5 if method == given_method.upper() else 0.0)
 
 

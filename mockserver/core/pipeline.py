@@ -201,15 +201,21 @@ def add_request_id(ctx: RequestContext, response: Response) -> None:
 
 def record_in_journal(ctx: RequestContext, response: Response) -> None:
     """The exchange as the journal keeps it (core.capture: bounded, secrets masked)."""
-    masking = ctx.runtime.vendors[ctx.vendor.name].masking
     ctx.duration_ms = round((time.perf_counter() - ctx.started) * 1000, 3)
+    masking = ctx.runtime.vendors[ctx.vendor.name].masking
+    found: list[str] = []  # the secrets met so far, masked wherever else they appear
+    query = masking.query(request.query_string.decode("latin-1"), found)
+    sent = {"headers": masking.headers_of(request.headers.items(), found),
+            "body": capture.request_body(request, ctx, masking, found)}
+    answered = {"headers": masking.headers_of(response.headers.items(), found),
+                "body": capture.response_body(response, masking, found)}
     entry = {
         "seq": ctx.seq,
         "id": ctx.request_id,
         "time": ctx.clock.timestamp(),
         "method": request.method,
         "path": request.path,
-        "query": masking.query(request.query_string.decode("latin-1")),
+        "query": query,
         "vendor": ctx.vendor.name,
         "operation": ctx.operation.operation_id if ctx.operation else None,
         "tenant": ctx.tenant or None,
@@ -218,10 +224,8 @@ def record_in_journal(ctx: RequestContext, response: Response) -> None:
         "error": ctx.error,
         "duration_ms": ctx.duration_ms,
         "fault": ctx.fault,
-        "request": {"headers": masking.headers_of(request.headers.items()),
-                    "body": capture.request_body(request, ctx, masking)},
-        "response": {"headers": masking.headers_of(response.headers.items()),
-                     "body": capture.response_body(response, masking)},
+        "request": sent,
+        "response": answered,
     }
     if ctx.near_miss is not None:
         entry["near_miss"] = ctx.near_miss
