@@ -314,6 +314,7 @@ def test_access_log_prints_one_line_per_request_and_the_client_filters():
         assert control.requests_count(status="4xx") == 1
         assert [e["id"] for e in control.requests(operation="list_users")] == \
             [ok.headers["X-Request-Id"]]
+        assert control.requests_count(method="GET", path="/api/v1/*") == 2
     finally:
         stop(proc)
     lines = [line for line in proc.stderr.read().splitlines() if " req_" in line]

@@ -27,7 +27,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import bodies, capture, dialects, nearmiss, scalars
 from .auth import read_credential
-from .clock import iso_z
 from .context import RequestContext
 from .routing import HOST_TENANT
 from .errors import SandboxError, render
@@ -236,7 +235,8 @@ def log_access(ctx: RequestContext, response: Response) -> None:
     """With --access-log: one line per request on stderr (time, id, method, path, status,
     duration, operation)."""
     if ctx.runtime.settings.access_log:
-        access_log.info("%s %s %s %s %s %sms %s", iso_z(datetime.now(timezone.utc)),
+        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        access_log.info("%s %s %s %s %s %sms %s", now.replace("+00:00", "Z"),
                         ctx.request_id, request.method, request.path, response.status_code,
                         ctx.duration_ms,
                         ctx.operation.operation_id if ctx.operation else "-")
