@@ -262,7 +262,8 @@ def test_a_typo_in_a_path_names_the_closest_operation(client, dc):
     r = client.get("/deskchime/api/v1/gaols/g1", headers=dc)
     assert r.status_code == 404
     hint = {"method": "GET", "path": "/api/v1/goals/{id}", "operation": "get_goal"}
-    assert body(r)["near_miss"] == hint and body(r)["code"] == "NOT_FOUND"
+    assert body(r) == {"success": False, "code": "NOT_FOUND", "error": "no such endpoint "
+                       "[closest operation: GET /api/v1/goals/{id} (get_goal)]"}
     entry = only_entry(client)
     assert entry["near_miss"] == hint and entry["operation"] is None
     assert entry["error"] == "NOT_FOUND"
@@ -277,9 +278,17 @@ def test_a_wrong_method_names_the_operations_method(client, dc):
 
 def test_near_miss_on_another_vendors_envelope(client):
     r = client.get("/chime/Chime/Report/GetAvailableGlobalReport")
-    assert r.status_code == 404 and body(r)["Error"] == "UnknownReport"
-    assert body(r)["near_miss"]["operation"] == only_entry(client)["near_miss"]["operation"]
-    assert body(r)["near_miss"]["path"] == "/Chime/Report/GetAvailableGlobalReports"
+    assert r.status_code == 404 and sorted(body(r)) == ["Error", "Message", "Status"]
+    hint = only_entry(client)["near_miss"]
+    assert hint["path"] == "/Chime/Report/GetAvailableGlobalReports"
+    assert body(r)["Message"].endswith(f"[closest operation: GET {hint['path']} "
+                                       f"({hint['operation']})]")
+
+
+def test_nothing_close_is_no_hint(client, dc):
+    r = client.get("/deskchime/nothing/like/any/route/at/all", headers=dc)
+    assert r.status_code == 404 and body(r)["error"] == "no such endpoint"
+    assert only_entry(client)["near_miss"] is None
 
 
 def test_a_path_below_a_list_names_the_list(client, dc):
@@ -289,7 +298,7 @@ def test_a_path_below_a_list_names_the_list(client, dc):
 
 def test_matched_requests_have_no_near_miss(client, dc):
     client.get(USERS, headers=dc)
-    assert "near_miss" not in only_entry(client)
+    assert only_entry(client)["near_miss"] is None
 
 
 # -- the access log -------------------------------------------------------------------------------

@@ -208,7 +208,7 @@ def record_in_journal(ctx: RequestContext, response: Response) -> None:
             "body": capture.request_body(request, ctx, masking, found)}
     answered = {"headers": masking.headers_of(response.headers.items(), found),
                 "body": capture.response_body(response, masking, found)}
-    entry = {
+    ctx.runtime.journal.record({
         "seq": ctx.seq,
         "id": ctx.request_id,
         "time": ctx.clock.timestamp(),
@@ -225,10 +225,8 @@ def record_in_journal(ctx: RequestContext, response: Response) -> None:
         "fault": ctx.fault,
         "request": sent,
         "response": answered,
-    }
-    if ctx.near_miss is not None:
-        entry["near_miss"] = ctx.near_miss
-    ctx.runtime.journal.record(entry)
+        "near_miss": ctx.near_miss,  # for a refused route: the operation it most likely meant
+    })
 
 
 def log_access(ctx: RequestContext, response: Response) -> None:
@@ -300,13 +298,15 @@ def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Resp
 
 def refuse_route(runtime, vendor_runtime, err: SandboxError) -> Response:
     """A request under a vendor prefix that matched no route (404) or no method (405), with the
-    closest operation as a hint: in the journal, and in the body when the envelope is an
-    object (a field more that clients ignore)."""
+    closest operation as a hint: in the journal, and in the envelope's message (the one leaf
+    every envelope has room in; its fields stay exactly the vendor's)."""
     ctx = begin(runtime, vendor_runtime, None, {})
-    ctx.near_miss = nearmiss.closest(vendor_runtime.operations, request.method,
-                                     vendor_path(ctx))
-    if ctx.near_miss is not None and isinstance(ctx.vendor.error_template, dict):
-        err.extra.setdefault("near_miss", ctx.near_miss)
+    ctx.near_miss = hint = nearmiss.closest(vendor_runtime.operations, request.method,
+                                            vendor_path(ctx))
+    if hint is not None:
+        err = SandboxError(err.status, err.code, f"{err.message} [closest operation: "
+                           f"{hint['method']} {hint['path']} ({hint['operation']})]",
+                           headers=err.headers, extra=err.extra)
     ctx.error = err.code
     response = error_response(ctx.vendor, err)
     try:
