@@ -17,12 +17,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import re
 from typing import Iterable, Mapping
 from urllib.parse import unquote_plus
 
 import orjson
 
+log = logging.getLogger("mockserver")
 BODY_BOUND = 8 * 1024  # bytes kept of each request and response body
 PART_VALUE_BOUND = 256  # characters kept of one text field of a multipart form
 MASK = "***"
@@ -181,6 +183,7 @@ def form_parts(form, files, masking: Masking, found: list[str], size: int | None
     with their names and sizes."""
     parts: list[dict] = []
     for name, value in form.items(multi=True):
+        name, value = str(name or ""), str(value or "")
         if masking.is_secret_field(name):
             found.append(value)
             shown = mask(value)
@@ -188,7 +191,7 @@ def form_parts(form, files, masking: Masking, found: list[str], size: int | None
             shown = scrub(value[:PART_VALUE_BOUND], found)
         parts.append({"name": name, "size": len(value.encode()), "value": shown})
     for name, upload in files.items(multi=True):
-        parts.append({"name": name, "filename": upload.filename,
+        parts.append({"name": str(name or ""), "filename": upload.filename,
                       "content_type": upload.content_type, "size": _file_size(upload)})
     return {"media_type": "multipart/form-data", "size": size, "parts": parts}
 
@@ -221,6 +224,20 @@ def present_body(body: dict | None) -> dict | None:
     return shown
 
 
+def _never_fails(capture):
+    """A body the journal cannot make out is kept as its size: recording never fails an answer."""
+    def guarded(message, *args):
+        try:
+            return capture(message, *args)
+        except Exception:
+            log.exception("the journal could not keep a body")
+            return {"media_type": message.mimetype or None,
+                    "size": message.content_length, "omitted": "unreadable"}
+    guarded.__doc__, guarded.__name__ = capture.__doc__, capture.__name__
+    return guarded
+
+
+@_never_fails
 def request_body(request, ctx, masking: Masking, found: list[str]) -> dict | None:
     """The request's body as the journal keeps it, read only as far as the bound when the
     pipeline did not read it already."""
@@ -240,6 +257,7 @@ def request_body(request, ctx, masking: Masking, found: list[str]) -> dict | Non
     return body_of(data, media_type, masking, found, length or None)
 
 
+@_never_fails
 def response_body(response, masking: Masking, found: list[str]) -> dict | None:
     media_type = response.mimetype or None
     if response.is_streamed:  # a file or a generator: never buffered for the journal

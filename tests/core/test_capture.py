@@ -75,3 +75,15 @@ def test_the_near_miss_joins_the_envelopes_message(client):
     assert last(client)["near_miss"] == hint
     assert client.put("/tiny/public").status_code == 405
     assert last(client)["near_miss"]["operation"] == "public_info"
+
+
+def test_a_multipart_field_without_a_name_is_kept_as_a_part(client):
+    boundary = "b0undary"
+    raw = (f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nnull\r\n"
+           f'--{boundary}\r\nContent-Disposition: form-data; name="thing[name]"\r\n\r\nx\r\n'
+           f"--{boundary}--\r\n")
+    r = client.post("/tiny/things", headers={"X-Key": "k1"}, data=raw,
+                    content_type=f"multipart/form-data; boundary={boundary}")
+    assert r.status_code < 500
+    parts = last(client)["request"]["body"]["parts"]
+    assert {"name": "thing[name]", "size": 1, "value": "x"} in parts
