@@ -241,8 +241,10 @@ def _never_fails(capture):
 def request_body(request, ctx, masking: Masking, found: list[str]) -> dict | None:
     """The request's body as the journal keeps it, read only as far as the bound when the
     pipeline did not read it already."""
-    media_type = request.mimetype or None
     length = request.content_length
+    if not length and getattr(request, "_cached_data", None) is None:
+        return None  # most requests: no body, nothing to look at
+    media_type = request.mimetype or None
     if media_type == "multipart/form-data":
         if ctx.uploads is not None:  # core.pipeline.read_body parsed it
             return form_parts(request.form, request.files, masking, found, length)
