@@ -1,6 +1,8 @@
 """The application factory. Nothing happens at import time: `create_app(settings)` builds it all."""
 from __future__ import annotations
 
+import logging
+import sys
 from functools import partial
 
 from flask import Flask, jsonify, request
@@ -51,6 +53,8 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
         name for name, vr in runtime.vendors.items() if vr.document.get("x-sandbox-host-tenant")])
     if settings.cors:
         app.wsgi_app = Cors(app.wsgi_app)
+    if settings.access_log:
+        _log_access_to_stderr()
 
     @app.errorhandler(HTTPException)
     def _refuse(exc: HTTPException):
@@ -78,6 +82,17 @@ def app_for_user(settings: Settings) -> Flask:
         raise ValueError(f"{settings.origin('vendors')}: {exc}") from None
     except StoreUnavailable as exc:
         raise ValueError(f"{settings.origin('store')}: {exc}") from None
+
+
+def _log_access_to_stderr() -> None:
+    """The access log's lines (core.pipeline.log_access) go to stderr as they are, one a line."""
+    logger = logging.getLogger("mockserver.access")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 class AsciiInt(IntegerConverter):

@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--webhook-allow", dest="webhook_allow", action="append", metavar="HOST",
                        help="a host beyond loopback that may receive webhook deliveries "
                             "(repeatable; by default only loopback targets receive them)")
+    serve.add_argument("--access-log", dest="access_log", action="store_true", default=None,
+                       help="print one line per vendor request on stderr: time, request id, "
+                            "method, path, status, duration, operation")
     serve.add_argument("--journal-size", dest="journal_size", type=int,
                        help="how many requests the journal keeps (default 1000)")
     serve.add_argument("--threads", type=int, help="threads per worker with gthread (default 8)")

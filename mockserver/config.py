@@ -12,7 +12,7 @@ from .core.clock import parse_instant
 
 _INTEGERS = ("port", "seed", "journal_size", "threads", "workers", "keepalive", "max_body_mb",
              "max_depth")
-_SWITCHES = ("allow_open_control", "cors")
+_SWITCHES = ("allow_open_control", "cors", "access_log")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
@@ -54,6 +54,7 @@ class Settings:
     log_level: str = "info"
     cors: bool = False                     # answer browsers of any origin (see mockserver.cors)
     webhook_allow: tuple[str, ...] = ()    # hosts beyond loopback that may receive webhooks
+    access_log: bool = False               # one line per vendor request on stderr
     # where each value came from, for messages: {"port": "MOCKSERVER_PORT='x'"}
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 

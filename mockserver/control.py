@@ -13,6 +13,8 @@ from marshmallow import ValidationError
 from .core.clock import parse_instant
 from .core.errors import SandboxError
 from .core.faults import FaultProblem
+from .core.journal import FilterError, Filters
+from .core.rendering import encode_json
 from .core.routing import HOST_VENDOR
 from .core.vendor import Vendor, record_id_field
 from .urls import client_base_path, served_servers, vendor_base_path
@@ -167,10 +169,38 @@ def spec(vendor: str):
     return Response(json.dumps(document), mimetype="application/json")
 
 
+def _journal_filters(*, limit: bool) -> tuple[Filters, int | None]:
+    """The journal's filters (core.journal) from the query, and `limit` where it applies; an
+    unknown filter or a bad value is a 400 naming it."""
+    args = request.args.to_dict(flat=False)
+    count = None
+    if limit and "limit" in args:
+        text = args.pop("limit")[-1]
+        if not text.isdigit() or int(text) < 1:
+            _fail(400, "invalid_filter", "filter 'limit': must be a whole number, 1 or more")
+        count = int(text)
+    rt = _runtime()
+    try:
+        filters = Filters.parse(args, vendors=rt.vendors, operations={
+            op.operation_id for vr in rt.vendors.values() for op in vr.operations})
+    except FilterError as exc:
+        _fail(400, "invalid_filter", str(exc) + ("" if limit or exc.name != "limit" else
+                                                 " (a count takes no limit)"))
+    return filters, count
+
+
 @blueprint.get("/requests")
 def list_requests():
-    limit = request.args.get("limit", type=int)
-    return jsonify(_runtime().journal.entries(request.args.get("vendor"), limit))
+    filters, limit = _journal_filters(limit=True)
+    # up to journal-size entries of two bodies each: the fast encoder of answers
+    return Response(encode_json(_runtime().journal.entries(limit=limit, where=filters)),
+                    mimetype="application/json")
+
+
+@blueprint.get("/requests/count")
+def count_requests():
+    filters, _ = _journal_filters(limit=False)
+    return jsonify(count=_runtime().journal.count(filters))
 
 
 @blueprint.delete("/requests")

@@ -26,8 +26,13 @@ class ControlClient:
 
     def call(self, method: str, path: str, body: dict | None = None, **query: Any) -> Any:
         """One control call; answers its decoded JSON (None for an empty answer)."""
+        return self.send(method, path, body, query)
+
+    def send(self, method: str, path: str, body: dict | None = None,
+             query: dict[str, Any] | None = None) -> Any:
+        """`call` with the query as a dict, so any parameter name goes (`path`, `method`)."""
         params = [(k, str(v).lower() if isinstance(v, bool) else str(v))
-                  for k, v in query.items() if v is not None]
+                  for k, v in (query or {}).items() if v is not None]
         target = f"{self.url}/__sandbox{path}" + (
             f"?{urllib.parse.urlencode(params)}" if params else "")
         headers = {"Accept": "application/json"}
@@ -77,9 +82,15 @@ class ControlClient:
         return self.call("POST", "/clock", {"frozen": True, **({"now": at} if at else {})})
 
     def requests(self, **filters: Any) -> list[dict]:
-        """The request journal, newest last, narrowed by the journal's filters
-        (e.g. `vendor="deskie", status=404`)."""
-        return self.call("GET", "/requests", **filters)
+        """The request journal, newest last, narrowed by the journal's filters (`vendor`,
+        `operation`, `tenant`, `status` (404 or "4xx"), `method`, `path` (a glob), `since` (an
+        ISO-8601 instant or a request id) and `limit`), e.g. `vendor="deskie", status=404`."""
+        return self.send("GET", "/requests", query=filters)
+
+    def requests_count(self, **filters: Any) -> int:
+        """How many journal entries match the filters (those of `requests` but `limit`): "was
+        it called N times"."""
+        return self.send("GET", "/requests/count", query=filters)["count"]
 
     def deliveries(self, **filters: Any) -> list[dict]:
         """The webhook delivery log, oldest first, narrowed by its filters (`vendor`, `tenant`,

@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import vendors as vendors_pkg
 from .core.access import AccessSpecError, compile_access
+from .core.capture import Masking
 from .core.spec import (Operation, apply_sandbox_rules, load_document, operations,
                         security_schemes)
 from .core.unserved import is_unserved, unserved_view
@@ -54,6 +55,7 @@ class VendorRuntime:
     views: dict[str, Callable]
     schemes: dict[str, dict]
     array_params: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    masking: Masking = field(default_factory=Masking)  # the journal's secret names, from the spec
 
     @property
     def name(self) -> str:
@@ -116,7 +118,7 @@ def load_vendor(name: str, source: VendorSource | None = None) -> VendorRuntime:
             raise RegistryError(f"{name}: views without an operation in the spec: {unbound}")
     arrays = {op.operation_id: _array_params(document, op) for op in ops}
     return VendorRuntime(vendor, document, ops, build_validators(document, ops), views,
-                         security_schemes(document), arrays)
+                         security_schemes(document), arrays, Masking.from_spec(document))
 
 
 def _array_params(document: dict, op: Operation) -> tuple[str, ...]:

@@ -152,6 +152,32 @@ def test_docs_render_every_operation_and_try_it_out_reaches_the_sandbox(page, ba
     assert entry["path"] == urlparse(sample["base_url"]).path + path
 
 
+def test_inspector_entry_shows_headers_bodies_error_code_and_near_miss(page, base):
+    vendor = test_vendors()[0]
+    path = _plain_get(requests.get(f"{base}/__sandbox/specs/{vendor}").json())
+    missing = _plain_request(base, vendor, path[:-1])  # a typo: the last letter left out
+    request_id = missing.headers["X-Request-Id"]
+    entry = next(e for e in _journal(base) if e["id"] == request_id)
+    assert missing.status_code == 404 and entry["error"]
+    assert entry["near_miss"]["path"] == path
+    page.goto(f"{base}/__sandbox/ui")
+    row = page.locator(f'#entries tr[data-id="{request_id}"]')
+    row.wait_for()
+    assert entry["error"] in row.inner_text()
+    row.click()
+    field = lambda name: page.locator(f'#detail dd[data-field="{name}"]').inner_text()  # noqa: E731
+    assert field("error") == entry["error"]
+    assert entry["near_miss"]["operation"] in field("near_miss")
+    sent, answered = field("request"), field("response")
+    for name, value in entry["request"]["headers"].items():
+        assert f"{name}: {value}" in sent
+    secrets = _sample(base, vendor)["headers"].values()
+    assert not any(secret in sent for secret in secrets if len(secret) > 6)
+    assert f"X-Request-Id: {request_id}" in answered
+    assert f"{entry['response']['body']['size']} bytes" in answered
+    assert f'"{entry["error"]}"' in answered  # the body, pretty-printed JSON
+
+
 def test_inspector_shows_a_request_the_test_made(page, base):
     vendor = test_vendors()[0]
     made = _plain_request(base, vendor)

@@ -44,10 +44,15 @@ def test_the_journal_and_faults(sandbox):
     sandbox.fault("/api/v1/goals", vendor="deskchime", status=503, times=1)
     assert requests.get(f"{base}/api/v1/goals", headers=key(sandbox)).status_code == 503
     assert requests.get(f"{base}/api/v1/goals", headers=key(sandbox)).status_code == 200
-    requests.get(f"{base}/api/v1/users", headers={"x-api-key": "nope"})
+    refused = requests.get(f"{base}/api/v1/users", headers={"x-api-key": "nope"})
     seen = sandbox.requests(vendor="deskchime")
     assert [e["status"] for e in seen] == [503, 200, 401]
     assert sandbox.requests(vendor="deskie") == []
+    assert [e["id"] for e in sandbox.requests(status="4xx")] == [refused.headers["X-Request-Id"]]
+    assert sandbox.requests(operation="list_users")[0]["error"] == refused.json()["code"]
+    assert sandbox.requests_count(vendor="deskchime", path="/api/v1/goals") == 2
+    assert sandbox.requests_count(status="5xx") == 1
+
 
 def test_faults_that_look_real_and_snapshots(sandbox):
     goal = f"{sandbox.base_url('deskchime')}/api/v1/goals/g1"

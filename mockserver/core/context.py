@@ -28,6 +28,9 @@ class RequestContext:
     uploads: Any = None  # uploaded files of a multipart request, by bracketed name
     seq: int = 0  # the request's number, from the store's request counter
     raw_body: tuple = (None, None)  # (media type, bytes) as validated against the spec
+    error: str | None = None  # the code of the SandboxError that answered, for the journal
+    near_miss: dict | None = None  # the closest operation, for a request that matched none
+    duration_ms: float | None = None  # set when the journal records the request
 
     @property
     def tenant(self) -> str:

@@ -9,7 +9,8 @@ by the vendor's hook) -> read the body (limits, JSON that can be stored: core.bo
 validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
 the view returns, with the events the change raised; a refusal drops every write.
 After: rate-limit headers -> the vendor's common headers -> X-Request-Id -> a malformed fault's
-cut -> the journal.
+cut -> the journal (core.capture: headers and bodies, bounded and masked) -> the access log
+line, if asked for.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
 """
 from __future__ import annotations
@@ -19,12 +20,13 @@ import json
 
 import logging
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import bodies, dialects, faults, scalars, transport
+from . import bodies, capture, dialects, faults, nearmiss, scalars, transport
 from .auth import read_credential
 from .context import RequestContext
 from .routing import HOST_TENANT
@@ -34,6 +36,7 @@ from .store import Conflict
 from .validation import Invalid
 
 log = logging.getLogger("mockserver")
+access_log = logging.getLogger("mockserver.access")  # --access-log (configured by the app)
 
 
 # -- before the view -----------------------------------------------------------------------
@@ -226,24 +229,49 @@ def cut_malformed_body(ctx: RequestContext, response: Response) -> None:
 
 
 def record_in_journal(ctx: RequestContext, response: Response) -> None:
+    """The exchange as the journal keeps it (core.capture: bounded, secrets masked)."""
+    ctx.duration_ms = round((time.perf_counter() - ctx.started) * 1000, 3)
+    masking = ctx.runtime.vendors[ctx.vendor.name].masking
+    found: list[str] = []  # the secrets met so far, masked wherever else they appear
+    query = masking.query(request.query_string.decode("latin-1"), found)
+    sent = {"headers": masking.headers_of(request.headers.items(), found),
+            "body": capture.request_body(request, ctx, masking, found)}
+    answered = {"headers": masking.headers_of(response.headers.items(), found),
+                "body": capture.response_body(response, masking, found)}
     ctx.runtime.journal.record({
         "seq": ctx.seq,
         "id": ctx.request_id,
         "time": ctx.clock.timestamp(),
         "method": request.method,
         "path": request.path,
-        "query": request.query_string.decode("latin-1"),
+        "query": query,
         "vendor": ctx.vendor.name,
         "operation": ctx.operation.operation_id if ctx.operation else None,
         "tenant": ctx.tenant or None,
+        "principal": ctx.principal.identity if ctx.principal else None,
         "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - ctx.started) * 1000, 3),
+        "error": ctx.error,
+        "duration_ms": ctx.duration_ms,
         "fault": ctx.fault,
+        "request": sent,
+        "response": answered,
+        "near_miss": ctx.near_miss,  # for a refused route: the operation it most likely meant
     })
 
 
+def log_access(ctx: RequestContext, response: Response) -> None:
+    """With --access-log: one line per request on stderr (time, id, method, path, status,
+    duration, operation)."""
+    if ctx.runtime.settings.access_log:
+        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        access_log.info("%s %s %s %s %s %sms %s", now.replace("+00:00", "Z"),
+                        ctx.request_id, request.method, request.path, response.status_code,
+                        ctx.duration_ms,
+                        ctx.operation.operation_id if ctx.operation else "-")
+
+
 AFTER = (add_rate_limit_headers, add_vendor_headers, add_request_id, cut_malformed_body,
-         record_in_journal)
+         record_in_journal, log_access)
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -278,15 +306,18 @@ def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Resp
             step(ctx)
         response = to_response(run_view(ctx, vendor_runtime.views[operation.operation_id]))
     except SandboxError as err:
+        ctx.error = err.code
         response = error_response(ctx.vendor, err)
     except transport.Drop:
         response = transport.DroppedConnection()
     except Conflict:
+        ctx.error = "conflict"
         response = error_response(ctx.vendor, SandboxError(
             503, "conflict", "the request met concurrent changes too often; try again",
             headers={"Retry-After": "1"}))
     except Exception:  # a bug: still answered in the vendor's envelope, and logged
         log.exception("unhandled error in %s", operation.operation_id)
+        ctx.error = "internal_error"
         response = error_response(ctx.vendor, SandboxError(500, "internal_error",
                                                            "internal sandbox error"))
     try:
@@ -298,8 +329,17 @@ def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Resp
 
 
 def refuse_route(runtime, vendor_runtime, err: SandboxError) -> Response:
-    """A request under a vendor prefix that matched no route (404) or no method (405)."""
+    """A request under a vendor prefix that matched no route (404) or no method (405), with the
+    closest operation as a hint: in the journal, and in the envelope's message (the one leaf
+    every envelope has room in; its fields stay exactly the vendor's)."""
     ctx = begin(runtime, vendor_runtime, None, {})
+    ctx.near_miss = hint = nearmiss.closest(vendor_runtime.operations, request.method,
+                                            vendor_path(ctx))
+    if hint is not None:
+        err = SandboxError(err.status, err.code, f"{err.message} [closest operation: "
+                           f"{hint['method']} {hint['path']} ({hint['operation']})]",
+                           headers=err.headers, extra=err.extra)
+    ctx.error = err.code
     response = error_response(ctx.vendor, err)
     try:
         for step in AFTER:

@@ -84,10 +84,30 @@
       el("td", {}, entry.method),
       el("td", {class: "path"}, entry.path, entry.query ? el("span", {class: "muted"}, `?${entry.query}`) : null),
       el("td", {}, entry.vendor),
-      el("td", {class: "status"}, entry.status, entry.fault ? el("span", {class: "tag"}, "fault") : null),
+      el("td", {class: "status"}, entry.status, entry.fault ? el("span", {class: "tag"}, "fault") : null,
+         entry.error ? el("span", {class: "tag", title: "error code"}, entry.error) : null),
       el("td", {class: "num"}, entry.duration_ms),
       el("td", {}, el("code", {}, entry.id)),
     )));
+  }
+
+  /* A journal entry's request or response: its headers a line each, then its body (JSON
+     pretty-printed, text as kept, a multipart body's parts, or what was left out). */
+  function exchangeText(part) {
+    const headers = Object.entries(part.headers || {}).map(([name, value]) => `${name}: ${value}`);
+    const body = part.body;
+    let shown = "";
+    if (body) {
+      const about = `(${body.media_type || "no media type"}, ${body.size} bytes` +
+        (body.truncated ? ", cut" : "") + (body.omitted ? `, ${body.omitted}` : "") + ")";
+      const content = "json" in body ? pretty(body.json)
+        : body.parts ? body.parts.map((p) => p.filename !== undefined
+            ? `${p.name}: file ${p.filename} (${p.content_type}, ${p.size} bytes)`
+            : `${p.name}: ${p.value}`).join("\n")
+        : body.text || "";
+      shown = `\n\n${about}\n${content}`;
+    }
+    return headers.join("\n") + shown;
   }
 
   function showFields(title, record, delivery = null) {
@@ -97,8 +117,10 @@
     $("detail-fields").replaceChildren(...Object.entries(record).flatMap(([name, value]) => [
       el("dt", {}, name),
       el("dd", {dataset: {field: name}},
-         value !== null && (typeof value === "object" || /^\s*[[{]/.test(String(value)))
-           ? el("pre", {}, pretty(value)) : pretty(value)),
+         (name === "request" || name === "response") && value && typeof value === "object"
+           ? el("pre", {}, exchangeText(value))
+           : value !== null && (typeof value === "object" || /^\s*[[{]/.test(String(value)))
+             ? el("pre", {}, pretty(value)) : pretty(value)),
     ]));
     $("detail").hidden = false;
   }
