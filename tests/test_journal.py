@@ -94,7 +94,8 @@ def test_entry_of_an_injected_fault_names_the_rule(client, control, dc):
                                          "status": 503, "times": 1})
     assert client.get(USERS, headers=dc).status_code == 503
     entry = only_entry(client)
-    assert entry["fault"] == rule["id"] and entry["error"] == "INJECTED_FAULT"
+    assert entry["fault"] == {"id": rule["id"], "kind": "status", "status": 503}
+    assert entry["error"] == "SERVICE_UNAVAILABLE"
 
 
 def test_request_body_is_kept_as_json_with_password_fields_masked(client, dc):
