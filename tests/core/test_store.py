@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import redis
 
 from mockserver.app import create_app
 from mockserver.config import Settings
@@ -160,6 +161,38 @@ def test_two_processes_see_each_others_writes_deletes_and_resets(twins):
     two.end()
     one.revert()
     assert [r["n"] for r in two.all("v", "t", "c")] == ["a", "b"]
+
+
+def test_appends_sent_without_waiting_are_read_in_order_by_every_process(twins):
+    """The journal's appends are sent without waiting for Redis' reply (core.stores.redis_line):
+    the process that sent them reads them back in order, and so does another process."""
+    one, two = twins
+    one.clear_list("j")
+    for n in range(40):
+        one.append("j", {"n": n}, keep=30)
+        if n == 20:
+            assert [e["n"] for e in one.items("j", 2)] == [19, 20]
+    assert [e["n"] for e in one.items("j")] == list(range(10, 40))
+    assert [e["n"] for e in two.items("j")] == list(range(10, 40))
+    two.append("j", {"n": "two"}, keep=30)
+    assert one.begin() and two.begin() and one.items("j", 1) == [{"n": "two"}]
+    one.end(), two.end()
+
+
+def test_a_dropped_connection_costs_at_most_the_append_in_flight(twins):
+    one, _ = twins
+    one.clear_list("j")
+    one.append("j", {"n": 1}, keep=10)
+    assert one.items("j") == [{"n": 1}]
+    killer = redis.Redis.from_url(redis_store_url().split("?")[0])
+    killer.client_kill_filter(_type="normal", skipme=True)  # every connection but its own
+    one.append("j", {"n": 2}, keep=10)  # may be lost with the connection it was sent on
+    one.append("j", {"n": 3}, keep=10)
+    number = one.begin()
+    one.end()
+    assert one.begin() == number + 1
+    one.end()
+    assert [e["n"] for e in one.items("j")][-1] == 3 and one.items("j")[0] == {"n": 1}
 
 
 def test_ids_and_windows_are_exact_across_processes(twins):

@@ -13,8 +13,9 @@ collection key K = vendor, tenant and collection joined by the unit separator:
 - `P:state` hash of small JSON documents every request reads; `P:ctr` counters; `P:win:G`
   rate-limit windows; `P:l:NAME` bounded lists (journal, outbox); `P:kv` key-value entries.
 
-A request starts with one round trip (`begin`: every collection version and state document);
-its reads then come from a process-local copy of each collection, kept in step by version and
+A request starts with one round trip (`begin`: every collection version and state document)
+and ends by sending its journal entry without waiting for the reply (core.stores.redis_line: read
+with the next `begin`), so a request that only reads costs one round trip; its reads then come from a process-local copy of each collection, kept in step by version and
 fetched again (only the records changed since) when another process wrote. A commit is one
 Lua script: it checks that every collection the unit of work read is still at the version read
 (else `Conflict`, and the pipeline runs the request again), applies the writes, bumps the
@@ -44,6 +45,7 @@ from .memory import FEED, changes_in
 
 SEP = "\x1f"
 
+from .redis_line import Line
 from .redis_scripts import _BEGIN, _CLEAR_SHARED, _COMMIT, _LOAD, _REVERT, _WINDOW
 
 
@@ -122,6 +124,7 @@ class RedisStore(Store):
         self._revert = self._r.register_script(_REVERT)
         self._window = self._r.register_script(_WINDOW)
         self._begin = self._r.register_script(_BEGIN)
+        self._line = Line(self._r.connection_pool)  # begin and the journal (redis_line)
         self._known: tuple = (b"", {}, b"", {})  # what begin last saw: versions, state
         self._clear = self._r.register_script(_CLEAR_SHARED)
         self._session: ContextVar[dict | None] = ContextVar(f"redis_session_{id(self)}", default=None)
@@ -144,8 +147,8 @@ class RedisStore(Store):
         """One round trip: the request number, and the collection versions and state documents
         when they changed since this process last looked (each has a counter)."""
         known_ver, known_vers, known_sv, known_state = self._known
-        ver, vers, sv, state, number = self._begin(
-            args=[self._p, known_ver, known_sv, "1" if numbered else "0"])
+        ver, vers, sv, state, number = self._line.script(
+            self._begin, self._p, known_ver, known_sv, "1" if numbered else "0")
         if vers is not None:
             known_vers = {_text(vers[i]): _text(vers[i + 1]) for i in range(0, len(vers), 2)}
         if state is not None:
@@ -471,18 +474,19 @@ class RedisStore(Store):
             self._r.delete(*[f"{self._p}:win:{g}" for g in groups])
 
     def append(self, name, item, keep):
+        """Sent without waiting for the reply (redis_line): Redis has it before the request's
+        answer leaves; this process reads it back over the same line, in order."""
         self._register("lists", name)
-        pipe = self._r.pipeline(transaction=False)
-        pipe.rpush(f"{self._p}:l:{name}", _dumps(item))
-        pipe.ltrim(f"{self._p}:l:{name}", -max(1, keep), -1)
-        pipe.execute()
+        key = f"{self._p}:l:{name}"
+        self._line.send(("RPUSH", key, _dumps(item)), ("LTRIM", key, -max(1, keep), -1))
 
     def items(self, name, last=None):
         start = -last if last else 0
-        return [orjson.loads(x) for x in self._r.lrange(f"{self._p}:l:{name}", start, -1)]
+        raw = self._line.call("LRANGE", f"{self._p}:l:{name}", start, -1)
+        return [orjson.loads(x) for x in raw]
 
     def clear_list(self, name):
-        self._r.delete(f"{self._p}:l:{name}")
+        self._line.call("DEL", f"{self._p}:l:{name}")
 
     def kv_get(self, name):
         raw = self._r.hget(f"{self._p}:kv", name)
@@ -492,5 +496,5 @@ class RedisStore(Store):
         self._r.hset(f"{self._p}:kv", name, _dumps(value))
 
     def clear_shared(self, keep=()):
-        self._clear(args=[self._p, *keep])
+        self._line.script(self._clear, self._p, *keep)  # after this process's appends
         self.end()
