@@ -13,9 +13,9 @@ collection key K = vendor, tenant and collection joined by the unit separator:
 - `P:state` hash of small JSON documents every request reads; `P:ctr` counters; `P:win:G`
   rate-limit windows; `P:l:NAME` bounded lists (journal, outbox); `P:kv` key-value entries.
 
-A request starts with one round trip (`begin`: every collection version and state document)
-and ends by sending its journal entry without waiting for the reply (core.stores.redis_line: read
-with the next `begin`), so a request that only reads costs one round trip; its reads then come from a process-local copy of each collection, kept in step by version and
+A request starts with one round trip (`begin`: every collection version and state document,
+and the journal entries of the process's requests before it: core.stores.redis_line), so a
+request that only reads costs one round trip; its reads then come from a process-local copy of each collection, kept in step by version and
 fetched again (only the records changed since) when another process wrote. A commit is one
 Lua script: it checks that every collection the unit of work read is still at the version read
 (else `Conflict`, and the pipeline runs the request again), applies the writes, bumps the
@@ -474,18 +474,20 @@ class RedisStore(Store):
             self._r.delete(*[f"{self._p}:win:{g}" for g in groups])
 
     def append(self, name, item, keep):
-        """Sent without waiting for the reply (redis_line): Redis has it before the request's
-        answer leaves; this process reads it back over the same line, in order."""
+        """Sent with this process's next command, or within Line.FLUSH seconds (redis_line);
+        a read of the list waits that long, so it shows every process's appends made before."""
         self._register("lists", name)
         key = f"{self._p}:l:{name}"
-        self._line.send(("RPUSH", key, _dumps(item)), ("LTRIM", key, -max(1, keep), -1))
+        self._line.later(("RPUSH", key, _dumps(item)), ("LTRIM", key, -max(1, keep), -1))
 
     def items(self, name, last=None):
         start = -last if last else 0
+        self._line.settle()
         raw = self._line.call("LRANGE", f"{self._p}:l:{name}", start, -1)
         return [orjson.loads(x) for x in raw]
 
     def clear_list(self, name):
+        self._line.settle()  # what was appended before is cleared with the rest
         self._line.call("DEL", f"{self._p}:l:{name}")
 
     def kv_get(self, name):
@@ -496,5 +498,6 @@ class RedisStore(Store):
         self._r.hset(f"{self._p}:kv", name, _dumps(value))
 
     def clear_shared(self, keep=()):
-        self._line.script(self._clear, self._p, *keep)  # after this process's appends
+        self._line.settle()  # the journal entries of requests before the reset go with it
+        self._line.script(self._clear, self._p, *keep)
         self.end()

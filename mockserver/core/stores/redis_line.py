@@ -1,21 +1,25 @@
 """One connection per process for the commands on every request's path (core.stores.redis).
 
 A request of a Redis-backed sandbox talks to Redis twice: `begin` (its number, and the versions
-and state documents it reads) and the journal append after the answer. Waiting for the append's
-reply is wasted time, so the append is only sent (`send`): its bytes are in Redis' socket before
-the answer is written to the client, and Redis runs commands of one connection in the order they
-came. The reply is read before the next command on the line (`call`), which is usually the next
-request's `begin`: one round trip per request. Reads of what was sent that way (the journal) go
-over the line too, so a process always reads its own appends, and another process sees an entry
-as soon as Redis has read it off the socket.
+and state documents it reads) and the journal append after the answer. Each command is a wake-up
+of redis-server, and on a busy machine the wake-up, not Redis' work, is what costs. So the
+append is not sent on its own: it is kept (`later`) and sent in the same write as the process's
+next command on the line, which under load is the next request's `begin` a moment later: one
+round trip per request. When no command follows, a flusher sends what is kept within `FLUSH`
+seconds. Reads of what was kept (the journal) go over the line, so a process reads its own
+appends at once and in order; they first wait `SETTLE` (a few times `FLUSH`), so that what
+other processes kept before the read has been sent too: an idle process's flusher sends it, a
+busy one's next request does.
 
 The line is per process (it is opened again after a fork) and used by one caller at a time.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
+import time
 
 import redis
 from redis.exceptions import NoScriptError
@@ -24,48 +28,63 @@ log = logging.getLogger("mockserver")
 
 
 class Line:
+    FLUSH = 0.01  # seconds at most between keeping a command and sending it (when idle)
+    SETTLE = 0.03  # what a read of every process's kept commands waits first
+
     def __init__(self, pool: redis.ConnectionPool):
         self._pool = pool
-        self._conn = None
         self._pid = None
-        self._unread = 0  # replies of commands sent and not read yet
+        self._open()
+        atexit.register(self._flush_quietly)
+
+    def _open(self) -> None:
+        """This process's connection, lock, kept commands and flusher (again after a fork)."""
+        self._pid = os.getpid()
+        self._conn = None
+        self._later: list[tuple] = []
         self._lock = threading.Lock()
+        self._kept = threading.Event()
+        self._flusher = None
 
-    def _connection(self):
-        if self._conn is None or self._pid != os.getpid():
-            self._conn, self._pid, self._unread = self._pool.make_connection(), os.getpid(), 0
-        return self._conn
+    def _mine(self) -> None:
+        if self._pid != os.getpid():
+            self._open()
 
-    def _drain(self, conn) -> None:
-        while self._unread:
-            self._unread -= 1
+    # sending ---------------------------------------------------------------------------------
+    def _exchange(self, command: tuple | None):
+        """Under the lock: send the kept commands and `command` in one write, read their replies
+        and answer the last one (a kept command's refusal is only logged)."""
+        kept, self._later = self._later, []
+        commands = kept + ([command] if command is not None else [])
+        if not commands:
+            return None
+        for attempt in (0, 1):
+            if self._conn is None:
+                self._conn = self._pool.make_connection()
+            conn = self._conn
             try:
-                conn.read_response()
-            except redis.ResponseError as exc:  # a command sent without waiting was refused
-                log.warning("a Redis command sent without waiting failed: %s", exc)
-
-    def _broken(self, conn) -> None:
-        self._unread = 0
-        conn.disconnect()
+                conn.send_packed_command(conn.pack_commands(commands), check_health=False)
+                for _ in kept:
+                    try:
+                        conn.read_response()
+                    except redis.ResponseError as exc:
+                        log.warning("a journal command failed in Redis: %s", exc)
+                return conn.read_response() if command is not None else None
+            except (redis.ConnectionError, redis.TimeoutError):
+                conn.disconnect()
+                if attempt:
+                    raise
+            except redis.ResponseError:
+                raise
+            except BaseException:
+                conn.disconnect()
+                raise
 
     def call(self, *args):
-        """Send one command and answer its reply (after the replies still unread)."""
+        """One command (after the kept ones, in the same write) and its reply."""
+        self._mine()
         with self._lock:
-            for attempt in (0, 1):
-                conn = self._connection()
-                try:
-                    self._drain(conn)
-                    conn.send_command(*args)
-                    return conn.read_response()
-                except (redis.ConnectionError, redis.TimeoutError):
-                    self._broken(conn)
-                    if attempt:
-                        raise
-                except redis.ResponseError:
-                    raise
-                except BaseException:
-                    self._broken(conn)
-                    raise
+            return self._exchange(args)
 
     def script(self, script, *args):
         """Run a registered script (redis-py's `Script`) without keys."""
@@ -75,20 +94,38 @@ class Line:
             self.call("SCRIPT", "LOAD", script.script)
             return self.call("EVALSHA", script.sha, 0, *args)
 
-    def send(self, *commands: tuple) -> None:
-        """Send commands without waiting for their replies (read before the next command)."""
+    def later(self, *commands: tuple) -> None:
+        """Send `commands` with the next command on the line, or within FLUSH seconds."""
+        self._mine()
         with self._lock:
-            for attempt in (0, 1):
-                conn = self._connection()
-                try:
-                    self._drain(conn)
-                    conn.send_packed_command(conn.pack_commands(commands), check_health=False)
-                    self._unread += len(commands)
-                    return
-                except (redis.ConnectionError, redis.TimeoutError):
-                    self._broken(conn)
-                    if attempt:
-                        raise
-                except BaseException:
-                    self._broken(conn)
-                    raise
+            self._later.extend(commands)
+            if self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_loop, daemon=True,
+                                                 name="redis-line-flusher")
+                self._flusher.start()
+        self._kept.set()
+
+    def flush(self) -> None:
+        """Send what is kept now."""
+        if self._pid != os.getpid():
+            return
+        with self._lock:
+            self._exchange(None)
+
+    def settle(self) -> None:
+        """Before reading what every process keeps (the journal): this process's kept commands
+        go with the read; another process's are sent within FLUSH, so wait a few times that."""
+        time.sleep(self.SETTLE)
+
+    def _flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except Exception as exc:  # Redis away: the next command reports it
+            log.warning("could not send the journal to Redis: %s", exc)
+
+    def _flush_loop(self) -> None:
+        while True:
+            self._kept.wait()
+            time.sleep(self.FLUSH)
+            self._kept.clear()
+            self._flush_quietly()
