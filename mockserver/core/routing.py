@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from werkzeug.routing import Rule
+
 
 def _template_regex(prefix: str, template: str) -> tuple[re.Pattern, list[str]]:
     parts = re.split(r"(\{[^}]+\})", template)
@@ -74,3 +76,19 @@ class HostRouting:
             if tenant and vendor in self.tenant_hosts:
                 environ[HOST_TENANT] = tenant
         return self.app(environ, start_response)
+
+
+class LazyBuildRule(Rule):
+    """A Werkzeug rule whose URL builders (what `url_for` uses) are compiled when first used.
+    Werkzeug compiles two per rule as the rule is added, Python source each: a sizeable part of
+    start-up with a few hundred vendor routes that nothing ever builds a URL for."""
+
+    def _compile_builder(self, append_unknown: bool = True):
+        compiled = None
+
+        def build(rule, *args, **kwargs):
+            nonlocal compiled
+            if compiled is None:
+                compiled = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            return compiled(*args, **kwargs)
+        return build
