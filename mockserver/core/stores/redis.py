@@ -147,8 +147,19 @@ class RedisStore(Store):
         """One round trip: the request number, and the collection versions and state documents
         when they changed since this process last looked (each has a counter)."""
         known_ver, known_vers, known_sv, known_state = self._known
-        ver, vers, sv, state, number = self._line.script(
-            self._begin, self._p, known_ver, known_sv, "1" if numbered else "0")
+        args = [self._p, known_ver, known_sv, "1" if numbered else "0"]
+        kept = self._line.take()  # the journal entries of this process's requests before
+        if kept:
+            pipe = self._r.pipeline(transaction=False)
+            for command in kept:
+                pipe.execute_command(*command)
+            pipe.evalsha(self._begin.sha, 0, *args)
+            reply = pipe.execute(raise_on_error=False)[-1]
+            if isinstance(reply, Exception):  # the script is not loaded (a restarted Redis)
+                reply = self._begin(args=args)
+        else:
+            reply = self._begin(args=args)
+        ver, vers, sv, state, number = reply
         if vers is not None:
             known_vers = {_text(vers[i]): _text(vers[i + 1]) for i in range(0, len(vers), 2)}
         if state is not None:

@@ -1,15 +1,15 @@
-"""One connection per process for the commands on every request's path (core.stores.redis).
+"""Where the journal's appends wait for a ride to Redis (core.stores.redis).
 
-A request of a Redis-backed sandbox talks to Redis twice: `begin` (its number, and the versions
+A request of a Redis-backed sandbox talked to Redis twice: `begin` (its number, and the versions
 and state documents it reads) and the journal append after the answer. Each command is a wake-up
 of redis-server, and on a busy machine the wake-up, not Redis' work, is what costs. So the
-append is not sent on its own: it is kept (`later`) and sent in the same write as the process's
-next command on the line, which under load is the next request's `begin` a moment later: one
-round trip per request. When no command follows, a flusher sends what is kept within `FLUSH`
-seconds. Reads of what was kept (the journal) go over the line, so a process reads its own
-appends at once and in order; they first wait `SETTLE` (a few times `FLUSH`), so that what
-other processes kept before the read has been sent too: an idle process's flusher sends it, a
-busy one's next request does.
+append is not sent on its own: it is kept here (`later`), and the process's next `begin` takes
+it (`take`) and sends it in the same write as its own script, which under load is a moment
+later: one round trip per request. When no request follows, a flusher sends what is kept within
+`FLUSH` seconds, over this line's own connection. Reads of the journal go over the line too,
+after what is kept, so a process reads its own appends at once and in order; they first wait
+`SETTLE` (a few times `FLUSH`), so that what other processes kept before the read has been sent
+too: an idle process's flusher sends it, a busy one's next request does.
 
 The line is per process (it is opened again after a fork) and used by one caller at a time.
 """
@@ -104,6 +104,13 @@ class Line:
                                                  name="redis-line-flusher")
                 self._flusher.start()
         self._kept.set()
+
+    def take(self) -> list[tuple]:
+        """The kept commands, for the caller to send with a command of its own."""
+        self._mine()
+        with self._lock:
+            kept, self._later = self._later, []
+        return kept
 
     def flush(self) -> None:
         """Send what is kept now."""
