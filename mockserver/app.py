@@ -13,7 +13,7 @@ from . import control, pages
 from .config import Settings
 from .core import pipeline
 from .core.errors import SandboxError
-from .core.routing import CaseInsensitivePaths, ExceptConverter, HostRouting
+from .core.routing import CaseInsensitivePaths, ExceptConverter, HostRouting, LazyBuildRule
 from .core.store import StoreUnavailable
 from .cors import Cors
 from .registry import UnknownVendor
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, sources=None) -> Flask:
     settings = settings or Settings.load({}, environ={})
     runtime = Runtime(settings, sources)
     app = Flask("mockserver")
+    app.url_rule_class = LazyBuildRule  # URL builders compiled when used, not at start-up
     app.json.sort_keys = False
     app.json.compact = True
     app.extensions["sandbox"] = runtime

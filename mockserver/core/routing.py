@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, Rule
 
 
 def _template_regex(prefix: str, template: str) -> tuple[re.Pattern, list[str]]:
@@ -87,3 +87,19 @@ class ExceptConverter(BaseConverter):
     def __init__(self, url_map, *words: str):
         super().__init__(url_map)
         self.regex = "(?!(?:" + "|".join(re.escape(w) for w in words) + ")$)[^/]+"
+
+
+class LazyBuildRule(Rule):
+    """A Werkzeug rule whose URL builders (what `url_for` uses) are compiled when first used.
+    Werkzeug compiles two per rule as the rule is added, Python source each: a sizeable part of
+    start-up with a few hundred vendor routes that nothing ever builds a URL for."""
+
+    def _compile_builder(self, append_unknown: bool = True):
+        compiled = None
+
+        def build(rule, *args, **kwargs):
+            nonlocal compiled
+            if compiled is None:
+                compiled = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            return compiled(*args, **kwargs)
+        return build

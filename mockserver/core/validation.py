@@ -19,19 +19,22 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from jsonschema_path import SchemaPath
-from openapi_core import V31RequestUnmarshaller
-from openapi_core.datatypes import Parameters, RequestParameters
-from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
-from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
-from openapi_core.validation.request.exceptions import (
+from .lazy import import_without
+
+import_without("jsonschema_path", "requests")  # urllib for remote $refs (the specs have none)
+from jsonschema_path import SchemaPath  # noqa: E402
+from openapi_core import V31RequestUnmarshaller  # noqa: E402
+from openapi_core.datatypes import Parameters, RequestParameters  # noqa: E402
+from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError  # noqa: E402
+from openapi_core.templating.media_types.exceptions import MediaTypeNotFound  # noqa: E402
+from openapi_core.validation.request.exceptions import (  # noqa: E402
     MissingParameter, MissingRequestBody, MissingRequiredParameter, MissingRequiredRequestBody,
     ParameterValidationError, ParametersError, RequestBodyValidationError)
-from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
-from werkzeug.datastructures import Headers, ImmutableMultiDict
+from openapi_core.validation.schemas.exceptions import InvalidSchemaValue  # noqa: E402
+from werkzeug.datastructures import Headers, ImmutableMultiDict  # noqa: E402
 
-from .memo import Memo
-from .spec import Operation
+from .memo import Memo  # noqa: E402
+from .spec import Operation  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@ top of them: through the store's interface, and through HTTP on the tiny vendor.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
+import redis
 
 from mockserver.app import create_app
 from mockserver.config import Settings
@@ -174,6 +176,59 @@ def test_a_collection_without_a_base_is_gone_after_a_reset_in_every_process(twin
     two.put("v", "t", "new", 3, {"id": 3})  # created again: no old record comes back
     assert [r["id"] for r in one.all("v", "t", "new")] == [3]
     assert [r["id"] for r in two.all("v", "t", "new")] == [3]
+
+
+def test_appends_sent_without_waiting_are_read_in_order_by_every_process(twins):
+    """The journal's appends are kept and sent with the next command (core.stores.redis_line):
+    the process that made them reads them back in order, and so does another process."""
+    one, two = twins
+    one.clear_list("j")
+    for n in range(40):
+        one.append("j", {"n": n}, keep=30)
+        if n == 20:
+            assert [e["n"] for e in one.items("j", 2)] == [19, 20]
+    assert [e["n"] for e in one.items("j")] == list(range(10, 40))
+    assert [e["n"] for e in two.items("j")] == list(range(10, 40))
+    two.append("j", {"n": "two"}, keep=30)
+    assert one.begin() and two.begin() and one.items("j", 1) == [{"n": "two"}]
+    one.end(), two.end()
+
+
+def test_a_kept_append_goes_with_the_next_command_or_within_the_flush_interval(twins):
+    """An append is sent with the process's next command (a request's `begin`), else by the
+    flusher within Line.FLUSH; a read of the list from any process waits for that."""
+    from mockserver.core.stores.redis_line import Line
+    one, two = twins
+    raw = redis.Redis.from_url(redis_store_url().split("?")[0])
+    key = f"{one.namespace}:l:j"
+    one.clear_list("j")
+    one.append("j", {"n": 1}, keep=10)
+    one.begin()
+    one.end()
+    assert raw.lrange(key, 0, -1) == [b'{"n":1}']  # it went with the begin
+    one.append("j", {"n": 2}, keep=10)
+    assert two.items("j") == [{"n": 1}, {"n": 2}]  # the flusher sent it while two waited
+    one.append("j", {"n": 3}, keep=10)
+    started = time.monotonic()
+    while len(raw.lrange(key, 0, -1)) < 3 and time.monotonic() - started < 5:
+        time.sleep(0.001)
+    assert len(raw.lrange(key, 0, -1)) == 3 and Line.FLUSH < Line.SETTLE < 0.1
+
+
+def test_a_dropped_connection_loses_no_append(twins):
+    one, _ = twins
+    one.clear_list("j")
+    one.append("j", {"n": 1}, keep=10)
+    assert one.items("j") == [{"n": 1}]
+    killer = redis.Redis.from_url(redis_store_url().split("?")[0])
+    killer.client_kill_filter(_type="normal", skipme=True)  # every connection but its own
+    one.append("j", {"n": 2}, keep=10)  # kept, sent again on a fresh connection
+    one.append("j", {"n": 3}, keep=10)
+    number = one.begin()
+    one.end()
+    assert one.begin() == number + 1
+    one.end()
+    assert [e["n"] for e in one.items("j")] == [1, 2, 3]
 
 
 def test_ids_and_windows_are_exact_across_processes(twins):

@@ -14,8 +14,9 @@ collection key K = vendor, tenant and collection joined by the unit separator:
   rate-limit windows; `P:l:NAME` bounded lists (journal, outbox); `P:kv` key-value entries.
 - `P:snaps` and `P:snap:NAME:...` named snapshots (layout in redis_scripts.py).
 
-A request starts with one round trip (`begin`: every collection version and state document);
-its reads then come from a process-local copy of each collection, kept in step by version and
+A request starts with one round trip (`begin`: every collection version and state document,
+and the journal entries of the process's requests before it: core.stores.redis_line), so a
+request that only reads costs one round trip; its reads then come from a process-local copy of each collection, kept in step by version and
 fetched again (only the records changed since) when another process wrote. A commit is one
 Lua script: it checks that every collection the unit of work read is still at the version read
 (else `Conflict`, and the pipeline runs the request again), applies the writes, bumps the
@@ -45,6 +46,7 @@ from .memory import FEED, changes_in
 
 SEP = "\x1f"
 
+from .redis_line import Line
 from .redis_scripts import (_BEGIN, _CLEAR_SHARED, _COMMIT, _LOAD, _REVERT, _SNAP_DROP,
                             _SNAP_RESTORE, _SNAP_SAVE, _WINDOW)
 
@@ -124,6 +126,7 @@ class RedisStore(Store):
         self._revert = self._r.register_script(_REVERT)
         self._window = self._r.register_script(_WINDOW)
         self._begin = self._r.register_script(_BEGIN)
+        self._line = Line(self._r.connection_pool)  # begin and the journal (redis_line)
         self._known: tuple = (b"", {}, b"", {})  # what begin last saw: versions, state
         self._clear = self._r.register_script(_CLEAR_SHARED)
         self._snap_save = self._r.register_script(_SNAP_SAVE)
@@ -149,8 +152,19 @@ class RedisStore(Store):
         """One round trip: the request number, and the collection versions and state documents
         when they changed since this process last looked (each has a counter)."""
         known_ver, known_vers, known_sv, known_state = self._known
-        ver, vers, sv, state, number = self._begin(
-            args=[self._p, known_ver, known_sv, "1" if numbered else "0"])
+        args = [self._p, known_ver, known_sv, "1" if numbered else "0"]
+        kept = self._line.take()  # the journal entries of this process's requests before
+        if kept:
+            pipe = self._r.pipeline(transaction=False)
+            for command in kept:
+                pipe.execute_command(*command)
+            pipe.evalsha(self._begin.sha, 0, *args)
+            reply = pipe.execute(raise_on_error=False)[-1]
+            if isinstance(reply, Exception):  # the script is not loaded (a restarted Redis)
+                reply = self._begin(args=args)
+        else:
+            reply = self._begin(args=args)
+        ver, vers, sv, state, number = reply
         if vers is not None:
             known_vers = {_text(vers[i]): _text(vers[i + 1]) for i in range(0, len(vers), 2)}
         if state is not None:
@@ -483,18 +497,21 @@ class RedisStore(Store):
             self._r.delete(*[f"{self._p}:win:{g}" for g in groups])
 
     def append(self, name, item, keep):
+        """Sent with this process's next command, or within Line.FLUSH seconds (redis_line);
+        a read of the list waits that long, so it shows every process's appends made before."""
         self._register("lists", name)
-        pipe = self._r.pipeline(transaction=False)
-        pipe.rpush(f"{self._p}:l:{name}", _dumps(item))
-        pipe.ltrim(f"{self._p}:l:{name}", -max(1, keep), -1)
-        pipe.execute()
+        key = f"{self._p}:l:{name}"
+        self._line.later(("RPUSH", key, _dumps(item)), ("LTRIM", key, -max(1, keep), -1))
 
     def items(self, name, last=None):
         start = -last if last else 0
-        return [orjson.loads(x) for x in self._r.lrange(f"{self._p}:l:{name}", start, -1)]
+        self._line.settle()
+        raw = self._line.call("LRANGE", f"{self._p}:l:{name}", start, -1)
+        return [orjson.loads(x) for x in raw]
 
     def clear_list(self, name):
-        self._r.delete(f"{self._p}:l:{name}")
+        self._line.settle()  # what was appended before is cleared with the rest
+        self._line.call("DEL", f"{self._p}:l:{name}")
 
     def kv_get(self, name):
         raw = self._r.hget(f"{self._p}:kv", name)
@@ -504,7 +521,8 @@ class RedisStore(Store):
         self._r.hset(f"{self._p}:kv", name, _dumps(value))
 
     def clear_shared(self, keep=()):
-        self._clear(args=[self._p, *keep])
+        self._line.settle()  # the journal entries of requests before the reset go with it
+        self._line.script(self._clear, self._p, *keep)
         self.end()
 
     # snapshots (one Lua script each: a snapshot is one instant of the store) -----------------

@@ -160,6 +160,22 @@ def can_see_case(ctx, case: dict) -> bool:
         or case["staff_id"] == me(ctx)
 
 
+# -- what a case list reads ------------------------------------------------------------------
+# A kept case list (core.memo) is computed from these collections and kept until one of them
+# changes. Every case create also writes its customer (`last_contact_at`), so a list depends on
+# `users` only when it filters by the customer: otherwise a create would make every kept list
+# compute afresh over every case, instead of re-checking only the new case.
+CASE_LIST_READS = ("cases", "filters", "custom_fields", "custom_channels", "account")
+USER_FILTERS = ("user_email", "user_phone", "user_custom_id")
+
+
+def case_list_reads(query: dict) -> tuple[str, ...]:
+    """The collections a case list with these (validated) query parameters is computed from."""
+    if any(query.get(name) for name in USER_FILTERS):
+        return CASE_LIST_READS + ("users",)
+    return CASE_LIST_READS
+
+
 # -- records --------------------------------------------------------------------------------
 NOT_FOUND = {"cases": "case_not_found", "users": "user_not_found", "staff": "staff_not_found",
              "groups": "group_not_found", "companies": "company_not_found",

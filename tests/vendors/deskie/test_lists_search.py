@@ -166,3 +166,45 @@ def test_the_pro_accounts_lists_and_reports_have_a_second_page(dk, auth, path):
     join = "&" if "?" in path else "?"
     status, second, _ = dk(f"{path}{join}page=2", headers=pro)
     assert status == 200 and any(k.isdigit() for k in second), second
+
+
+def test_a_case_list_by_customer_follows_changes_to_the_customer(dk, state):
+    """A list filtered by the customer's e-mail reads the users: an edit of the customer's
+    e-mail shows in the next list at once (the kept list depends on the users then)."""
+    users = {u["user_id"]: u for u in state("users")}
+    case = next(c for c in state("cases") if not c["deleted"] and not c["spam"]
+                and not c["parent_case_id"] and users.get(c["user_id"], {}).get("user_email")
+                and not users[c["user_id"]].get("confirmed"))
+    old = users[case["user_id"]]["user_email"]
+
+    def listed(email):
+        data = dk(f"/api/cases.json?user_email={email}&limit=100")[1]
+        return {r["case"]["case_id"] for r in rows(data)}
+    assert case["case_id"] in listed(old) and not listed("renamed.customer@example.com")
+    status, _, _ = dk(f"/api/users/{case['user_id']}.json", method="PUT",
+                      json={"user": {"user_email": "renamed.customer@example.com"}})
+    assert status == 200
+    assert case["case_id"] not in listed(old)
+    assert case["case_id"] in listed("renamed.customer@example.com")
+
+
+def test_a_case_create_keeps_the_unfiltered_list_and_adds_the_case(dk, client, store_backend):
+    """A case create also writes its customer; a list that does not filter by the customer
+    keeps its kept cases and re-checks only the new one (core.memo `maintained`), instead of
+    computing afresh over every case."""
+    if store_backend == "fleet":
+        pytest.skip("the kept lists live in the servers' processes")
+    cache = client.application.extensions["sandbox"].cache("deskie")
+
+    def open_ids():
+        data = dk("/api/cases.json?status=open&limit=100")[1]
+        return {r["case"]["case_id"] for r in rows(data)}, data["total_count"]
+    ids, total = open_ids()
+    kept = cache[("kept", "case_lists")]
+    assert len(kept) == 1
+    status, created, _ = dk("/api/cases.json", method="POST", json={"case": {
+        "user_email": "markus.lee@example.com", "subject": "Kept list", "content": "x"}})
+    assert status == 200
+    after, total_after = open_ids()
+    assert total_after == total + 1 and created["case"]["case_id"] in after  # newest first
+    assert len(kept) == 1  # the same kept list, brought along (not a second one beside it)

@@ -41,7 +41,7 @@ def list_cases(ctx):
     # The same list asked again over unchanged data is the same bytes (core.memo); another
     # page of it reuses the filtered, sorted cases.
     page = (_caller(ctx), _filters_given(), ctx.query["page"], ctx.query["limit"])
-    return remembered(ctx, "case_pages", _CASE_LIST_READS, page,
+    return remembered(ctx, "case_pages", models.case_list_reads(ctx.query), page,
                       lambda: encode_json(_case_page(ctx)), size=64)
 
 
@@ -53,10 +53,6 @@ def _case_page(ctx) -> dict:
     first_response = q.get("show_first_response_time", False)
     return envelope(ctx.operation.pagination, page,
                     [_case_rendering.one(c, tz, first_response) for c in page.items], "case")
-
-
-# What a case list is computed from: kept until one of these collections changes.
-_CASE_LIST_READS = ("cases", "users", "filters", "custom_fields", "custom_channels", "account")
 
 
 def _caller(ctx) -> tuple:
@@ -74,7 +70,7 @@ def _matching_cases(ctx, q) -> list[dict]:
     `maintained`), so a list after a write re-checks only the cases that changed."""
     checks = _case_checks(ctx, q)
     sort = q.get("sort", "created_at_desc")
-    rows = maintained(ctx, "case_lists", "cases", _CASE_LIST_READS[1:],
+    rows = maintained(ctx, "case_lists", "cases", models.case_list_reads(q)[1:],
                       (_caller(ctx), _filters_given()),
                       lambda case: all(check(case) for check in checks), _sort_key(sort))
     return rows[::-1] if sort.endswith("_desc") else rows
