@@ -134,8 +134,26 @@ def _sent_fields(case) -> set[str]:
     return sent
 
 
+def _resolve(document: dict, schema):
+    while isinstance(schema, dict) and "$ref" in schema:
+        node = document
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema if isinstance(schema, dict) else {}
+
+
 def _declared(case) -> set[str]:
-    return {parameter.name for parameter in case.operation.iter_parameters()}
+    """The operation's parameters, and its JSON body's fields two levels deep (`staff.x`)."""
+    document = case.operation.schema.raw_schema
+    names = {parameter.name for parameter in case.operation.iter_parameters()}
+    op = document["paths"][case.operation.path][case.method.lower()]
+    media = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+    for name, prop in (_resolve(document, media.get("schema")).get("properties") or {}).items():
+        names.add(name)
+        names |= {f"{name}.{inner}" for inner in
+                  (_resolve(document, prop).get("properties") or {})}
+    return names
 
 
 def _envelope(document: dict, response, part: str) -> str | None:

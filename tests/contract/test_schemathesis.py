@@ -18,7 +18,7 @@ from .schemathesis_hints import operation_test, stateful_test
 SLOW = os.environ.get("MOCKSERVER_SLOW") == "1"
 FAST_EXAMPLES = int(os.environ.get("MOCKSERVER_SCHEMATHESIS_EXAMPLES", "3"))
 FAST_OPERATIONS = int(os.environ.get("MOCKSERVER_SCHEMATHESIS_OPERATIONS", "4"))
-FULL_EXAMPLES = 100
+FULL_EXAMPLES = int(os.environ.get("MOCKSERVER_SCHEMATHESIS_FULL_EXAMPLES", "100"))
 FAST_STATEFUL = (3, 6)  # scenarios, steps each
 FULL_STATEFUL = (60, 12)
 
