@@ -15,7 +15,10 @@ credentials, and the narrow, documented allowances for what a schema cannot say.
   a rule's fields (or, for a rule with `applies: declared`, such as "give one of these", whose
   operation declares one) and gets exactly that rule's refusal (status, the envelope's error
   code, and `message` within its message) is not a failure of positive-data acceptance; any
-  other refusal still is (`accepts_positive_data`).
+  other refusal still is (`accepts_positive_data`). Nor is the refusal of a case whose data
+  the spec itself refuses, which Schemathesis labelled positive all the same: a value the
+  stateful phase carried from a response into a parameter with other bounds, or a body the
+  coverage phase built without its nested `anyOf` (`spec_refuses`, checked with jsonschema).
 - Form and multipart bodies are sent as the spec's `encoding` says: a field with `style:
   deepObject` goes as bracketed names (`case[subject]=x`, `case[labels][0]=1`), the PHP form.
   Schemathesis itself sends such a field as one JSON part (multipart) or as its exploded
@@ -32,7 +35,9 @@ from io import BytesIO
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
+from jsonschema import Draft202012Validator
 from schemathesis.config import OperationConfig
+from schemathesis.core import NotSet
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
@@ -183,13 +188,45 @@ def documented_refusal(case, response) -> dict | None:
     return None
 
 
+def _schema_refuses(document: dict, schema: dict, value) -> bool:
+    # the document's own keys beside the schema's, so `#/components/...` resolves; a validator
+    # ignores the keys that are no keywords
+    return next(Draft202012Validator({**document, **schema}).iter_errors(value), None) is not None
+
+
+def spec_refuses(case) -> bool:
+    """Whether the spec itself refuses what the case sends: a value the stateful phase carried
+    from a response into a parameter with other bounds (a company named "x" into a filter of 3
+    characters or more), or a body the coverage phase labelled positive but that its media
+    type's schema does not admit. Such a case is no positive data."""
+    document = case.operation.schema.raw_schema
+    sources = {"query": case.query or {}, "path": case.path_parameters or {}}
+    for parameter in case.operation.iter_parameters():
+        where = sources.get(parameter.definition.get("in"))
+        if where is None or parameter.name not in where:
+            continue
+        value = where[parameter.name]
+        schema = _resolve(document, parameter.definition.get("schema"))
+        if schema.get("type") == "array" and not isinstance(value, list):
+            value = [value]
+        if _schema_refuses(document, schema, value):
+            return True
+    op = document["paths"][case.operation.path][case.method.lower()]
+    media = op.get("requestBody", {}).get("content", {}).get(case.media_type or "", {})
+    if "schema" in media and case.body is not None and not isinstance(case.body, NotSet) \
+            and _schema_refuses(document, media["schema"], case.body):
+        return True
+    return False
+
+
 def accepts_positive_data(ctx, response, case):
     """Schemathesis' positive_data_acceptance, but for the documented refusal of a listed
-    cross-field rule (see the module docstring)."""
+    cross-field rule, and for a case whose data the spec itself refuses (see the module
+    docstring)."""
     try:
         return positive_data_acceptance(ctx, response, case)
     except RejectedPositiveData:
-        if documented_refusal(case, response) is None:
+        if documented_refusal(case, response) is None and not spec_refuses(case):
             raise
         return None
 
