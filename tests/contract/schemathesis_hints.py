@@ -19,6 +19,9 @@ credentials, and the narrow, documented allowances for what a schema cannot say.
   the spec itself refuses, which Schemathesis labelled positive all the same: a value the
   stateful phase carried from a response into a parameter with other bounds, or a body the
   coverage phase built without its nested `anyOf` (`spec_refuses`, checked with jsonschema).
+- A DELETE the vendor documents as keeping the record (`x-sandbox-soft-delete: true`: Deskie's
+  companies go to a restorable deleted list) may be followed by a read of it marked `deleted:
+  true`; any other read after a DELETE must not find it (`no_use_after_free`).
 - Form and multipart bodies are sent as the spec's `encoding` says: a field with `style:
   deepObject` goes as bracketed names (`case[subject]=x`, `case[labels][0]=1`), the PHP form.
   Schemathesis itself sends such a field as one JSON part (multipart) or as its exploded
@@ -38,8 +41,8 @@ from schemathesis import GenerationMode
 from jsonschema import Draft202012Validator
 from schemathesis.config import OperationConfig
 from schemathesis.core import NotSet
-from schemathesis.openapi.checks import RejectedPositiveData
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.openapi.checks import RejectedPositiveData, UseAfterFree
+from schemathesis.specs.openapi.checks import positive_data_acceptance, use_after_free
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 from werkzeug.datastructures import FileStorage, MultiDict
 
@@ -231,8 +234,32 @@ def accepts_positive_data(ctx, response, case):
         return None
 
 
-CHECKS = {"excluded_checks": [positive_data_acceptance],
-          "additional_checks": [accepts_positive_data]}
+def soft_delete_kept(case, response) -> bool:
+    """A record its DELETE keeps, as the vendor documents (`x-sandbox-soft-delete: true` on the
+    DELETE of the same path), read back marked deleted."""
+    item = case.operation.schema.raw_schema["paths"].get(case.operation.path, {})
+    if not item.get("delete", {}).get("x-sandbox-soft-delete"):
+        return False
+    try:
+        body = response.json()
+    except Exception:
+        return False
+    records = [v for v in body.values() if isinstance(v, dict)] if isinstance(body, dict) else []
+    return any(record.get("deleted") is True for record in records)
+
+
+def no_use_after_free(ctx, response, case):
+    """Schemathesis' use_after_free, but for a documented soft delete (`soft_delete_kept`)."""
+    try:
+        return use_after_free(ctx, response, case)
+    except UseAfterFree:
+        if not soft_delete_kept(case, response):
+            raise
+        return None
+
+
+CHECKS = {"excluded_checks": [positive_data_acceptance, use_after_free],
+          "additional_checks": [accepts_positive_data, no_use_after_free]}
 
 
 def _schema(name: str, max_examples: int, sample_size: int | None = None):
