@@ -155,7 +155,34 @@ def apply_sandbox_rules(document: dict) -> dict:
         for media in encodings:
             if json_media is not None and media not in content:
                 content[media] = {"schema": copy.deepcopy(json_media["schema"])}
+            if media != "application/json" and media in content:
+                _bracket_encoding(document, content[media])
     return scalars.lenient_bodies(document)
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    while isinstance(schema, dict) and "$ref" in schema:
+        node = document
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema if isinstance(schema, dict) else {}
+
+
+def _bracket_encoding(document: dict, media: dict) -> None:
+    """A form or multipart body's object and array fields travel as bracketed names
+    (`case[subject]=x`, `case[labels][0]=1`), which OpenAPI's encoding calls `style: deepObject,
+    explode: true`; without it a field that holds an object would be read as one JSON part
+    (OpenAPI's default for multipart) or as its exploded properties (the default for forms)."""
+    schema = _resolve(document, media.get("schema") or {})
+    encoding = media.setdefault("encoding", {})
+    for name, prop in (schema.get("properties") or {}).items():
+        kinds = _resolve(document, prop).get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "object" in kinds or "array" in kinds:
+            encoding.setdefault(name, {"style": "deepObject", "explode": True})
+    if not encoding:
+        del media["encoding"]
 
 
 def operations(document: dict) -> list[Operation]:

@@ -277,7 +277,9 @@ def _body_problem(exc: RequestBodyValidationError) -> Invalid:
                               first.message.split("'")[1]]).strip(".")
             return Invalid("validation", f"request body field '{field}' is required", field)
         where = f"request body field '{field}'" if field else "request body"
-        return Invalid("validation", f"invalid {where}: {first.message}", field or None)
+        # x-sandbox-error-code on the schema that refused the value names the vendor's own code
+        code = first.schema.get("x-sandbox-error-code") if isinstance(first.schema, dict) else None
+        return Invalid("validation", f"invalid {where}: {first.message}", field or None, code)
     return Invalid("validation", f"invalid request body: {cause or exc}")
 
 

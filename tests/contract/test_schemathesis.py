@@ -1,51 +1,38 @@
-"""Schemathesis over each vendor's spec, against the app in process: positive and negative data,
-every check (server errors, schema conformance, negative-data rejection, missing auth -> 401,
-unsupported method -> 405 with Allow). Each vendor is served alone, so at its real root paths.
+"""Schemathesis over each registered vendor's spec, against the app in process: every phase
+(examples, coverage, fuzzing, and stateful sequences along the links it infers) and every check,
+positive-data acceptance included. Each vendor is served alone, so at its real root paths.
 
-Credentials go in through an auth provider, not a headers override: Schemathesis then leaves them
-out of the cases it deliberately sends without auth. Unknown query parameters are not generated:
-the vendors ignore them, as the real services do, so they are not negative data."""
-import schemathesis
-from hypothesis import HealthCheck, settings
-from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+The default run takes a fast sample: every phase and check, FAST_EXAMPLES per operation on a fixed
+sample of FAST_OPERATIONS operations per vendor, and a short stateful run over all of them. The
+full sweep (every operation, FULL_EXAMPLES each, a long stateful run) is marked `slow` and runs
+with MOCKSERVER_SLOW=1.
+The hints and filters are in tests/contract/schemathesis_hints.py and docs/spec-conventions.md."""
+import os
 
-from tests.conftest import sandbox_app, test_vendors
+import pytest
 
-from . import served
+from tests.conftest import test_vendors
 
-MAX_EXAMPLES = 30
+from .schemathesis_hints import operation_test, stateful_test
 
+SLOW = os.environ.get("MOCKSERVER_SLOW") == "1"
+FAST_EXAMPLES = int(os.environ.get("MOCKSERVER_SCHEMATHESIS_EXAMPLES", "3"))
+FAST_OPERATIONS = int(os.environ.get("MOCKSERVER_SCHEMATHESIS_OPERATIONS", "4"))
+FULL_EXAMPLES = int(os.environ.get("MOCKSERVER_SCHEMATHESIS_FULL_EXAMPLES", "100"))
+FAST_STATEFUL = (3, 6)  # scenarios, steps each
+FULL_STATEFUL = (60, 12)
 
-def _schema_test(name):
-    app = sandbox_app(vendors=(name,), rate_limits="off")
-    runtime = app.extensions["sandbox"]
-    schema = schemathesis.openapi.from_wsgi(f"/__sandbox/specs/{name}", app)
-    unserved = served.unserved_ids(runtime.vendors[name].operations)
-    if unserved:  # they answer 501 by design (x-sandbox-unserved); README lists them
-        schema = schema.exclude(operation_id=unserved)
-    schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                                    max_examples=MAX_EXAMPLES, database="none",
-                                    allow_extra_parameters=False)
-    headers = runtime.vendors[name].vendor.sample_headers(runtime)
-
-    @schema.auth(refresh_interval=None, retry_on=[])
-    class SampleCredentials:
-        def get(self, case, context):
-            return headers
-
-        def set(self, case, data, context):
-            case.headers = {**(case.headers or {}), **data}
-
-    @schema.parametrize()
-    @settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-    def test(case):
-        runtime.limiter.reset()
-        # Generated ids rarely exist, so a valid request may rightly be a 404.
-        case.call_and_validate(excluded_checks=[positive_data_acceptance])
-
-    return test
-
+full_sweep = [pytest.mark.slow,
+              pytest.mark.skipif(not SLOW, reason="the full sweep: set MOCKSERVER_SLOW=1")]
 
 for _name in test_vendors():
-    globals()[f"test_schemathesis_{_name}"] = _schema_test(_name)
+    globals()[f"test_schemathesis_{_name}"] = operation_test(_name, FAST_EXAMPLES, FAST_OPERATIONS)
+    globals()[f"TestStateful_{_name}"] = stateful_test(_name, *FAST_STATEFUL)
+    _full = operation_test(_name, FULL_EXAMPLES)
+    for _mark in full_sweep:
+        _full = _mark(_full)
+    globals()[f"test_schemathesis_full_{_name}"] = _full
+    _stateful = stateful_test(_name, *FULL_STATEFUL)
+    for _mark in full_sweep:
+        _stateful = _mark(_stateful)
+    globals()[f"TestStatefulFull_{_name}"] = _stateful
