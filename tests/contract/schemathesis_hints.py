@@ -294,6 +294,13 @@ def _schema(name: str, max_examples: int, sample_size: int | None = None):
             return headers
 
         def set(self, case, data, context):
+            # A session cookie goes in as a cookie: the WSGI transport's client keeps its own
+            # cookie jar and would drop a `Cookie` header given among the headers.
+            data = dict(data)
+            jar = data.pop("Cookie", None)
+            if jar:
+                pairs = (part.strip().split("=", 1) for part in jar.split(";") if "=" in part)
+                case.cookies = {**(case.cookies or {}), **dict(pairs)}
             case.headers = {**(case.headers or {}), **data}
 
     return schema, runtime
