@@ -117,3 +117,16 @@ def test_another_accounts_agents_are_unreachable(dw, ent, creds, state):
               headers=session(ent))[0] == 404
     assert dw(f"/accounts/{other['id']}/agents")[0] == 404
     assert len(state("users", other)) == 3
+
+
+def test_the_last_administrator_and_oneself_are_not_removed(dw, creds, ent, state):
+    business = creds["BUSINESS"]
+    admin = next(u for u in state("users", business) if u["role"] == "ADMINISTRATOR")
+    status, answer = dw(f"/accounts/{business['id']}/agents/{admin['id']}", method="DELETE",
+                        headers=session(business))
+    assert status == 400 and "ADMINISTRATOR" in answer["error"]
+    me = next(u for u in ent["users"] if u["role"] == "ADMINISTRATOR")
+    status, answer = dw(f"/accounts/{{acc}}/agents/{me['id']}", method="DELETE",
+                        headers=session(ent))
+    assert status == 400 and "yourself" in answer["error"]
+    assert len(state("users", business)) == 3 and len(state("users")) == 5
