@@ -39,3 +39,9 @@ def test_gates(dw, ent, creds):
     business = creds["BUSINESS"]
     status, answer = dw(f"/accounts/{business['id']}/audit-logs", headers=session(business))
     assert status == 403 and "ENTERPRISE" in answer["error"]
+
+
+def test_another_accounts_log_is_unreachable(dw, ent, creds):
+    other = creds["BUSINESS"]
+    status, answer = dw(f"/accounts/{other['id']}/audit-logs", headers=session(ent))
+    assert status == 404 and other["id"] in answer["error"]

@@ -53,3 +53,13 @@ def test_a_granted_flag_opens_its_gate_and_delete_closes_it(dw, ent, state):
     assert user["customRoleId"] is None and user["role"] == "AGENT"
     assert dw("/accounts/{acc}/teams", method="POST", json={"name": "Another"},
               headers=headers)[0] == 403
+
+
+def test_another_accounts_roles_are_unreachable(dw, ent, creds, state):
+    other = creds["BUSINESS"]
+    assert dw(f"/accounts/{other['id']}/custom-roles", headers=session(ent))[0] == 404
+    role = state("custom_roles")[0]
+    status, answer = dw(f"/accounts/{other['id']}/custom-roles/{role['id']}", method="PATCH",
+                        headers=session(other), json={"name": "Taken over"})
+    assert status == 404
+    assert state("custom_roles")[0] == role
