@@ -20,7 +20,9 @@ INVALID = "validation_error"
 CONFLICT = "conflict"
 WHAT = {"conversations": "Conversation", "contacts": "Contact", "inboxes": "Inbox",
         "labels": "Label", "teams": "Team", "users": "Agent", "api_tokens": "API token",
-        "messages": "Message", "custom_roles": "Custom role", "notifications": "Notification"}
+        "messages": "Message", "custom_roles": "Custom role", "notifications": "Notification",
+        "canned_responses": "Canned response", "macros": "Macro",
+        "custom_attributes": "Custom attribute", "sla_policies": "SLA policy", "bots": "Bot"}
 
 
 def bad(message: str) -> SandboxError:
@@ -109,3 +111,23 @@ def page_of(ctx, items: list, default_size: int = 25):
 
 def no_content() -> Response:
     return Response(status=204)
+
+
+def notify_assignment(ctx, conversation: dict, assignee_id: str | None) -> None:
+    """The notification an assignment gives its new assignee (`conversation_assigned`; none
+    for assigning oneself or for unassigning)."""
+    notify(ctx, assignee_id, "conversation_assigned", conversation)
+
+
+def taken(ctx, collection: str, field: str, value, own_id=None, *, where=None) -> bool:
+    """Whether another of the account's records (`where` narrows them) already holds `value`
+    in `field`, compared case-insensitively."""
+    folded = str(value).casefold()
+    return any(r["id"] != own_id and str(r.get(field) or "").casefold() == folded
+               and (where is None or where(r)) for r in rows(ctx, collection))
+
+
+def changed(record: dict, body: dict, fields) -> dict:
+    """`record` with the body's values for those of `fields` the body names."""
+    record.update({k: body[k] for k in fields if k in body})
+    return record

@@ -41,7 +41,8 @@ def inbox(id: str, account_id: str, *, name: str, channel_type: str, created_at:
           **settings: Any) -> dict:
     record = {"id": id, "accountId": account_id, "name": name, "channelType": channel_type,
               "emailAddress": None, "enabled": True, "greeting": None, "greetingEnabled": False,
-              "enableAutoAssign": True, "botEnabled": False, "agentBotId": None,
+              "enableAutoAssign": True, "autoAssignMode": "round_robin", "botEnabled": False,
+              "agentBotId": None, "businessHoursEnabled": False,
               "csatEnabled": False, "csatRatingStyle": "STARS", "csatPromptText": None,
               "widgetColor": None, "createdAt": created_at}
     record.update({k: v for k, v in settings.items() if k in record})
@@ -123,3 +124,71 @@ def audit_log(id: str, *, action: str, created_at: str, actor: dict | None,
     return {"id": id, "action": action, "actorId": actor.get("id"),
             "actorName": actor.get("name"), "actorEmail": actor.get("email"),
             "details": dict(details or {}), "createdAt": created_at}
+
+
+# -- the account's settings records: canned responses, macros, custom attributes, SLA policies,
+#    business hours and the AI meter (one record each; built only here) ----------------------
+def canned_response(id: str, account_id: str, *, short_code: str, content: str,
+                    created_at: str) -> dict:
+    return {"id": id, "accountId": account_id, "shortCode": short_code, "content": content,
+            "createdAt": created_at}
+
+
+def macro(id: str, account_id: str, *, name: str, created_at: str, created_by_id: str | None,
+          visibility: str = "PERSONAL", actions: list | None = None) -> dict:
+    return {"id": id, "accountId": account_id, "name": name, "visibility": visibility,
+            "actions": [dict(a) for a in actions or []], "createdById": created_by_id,
+            "createdAt": created_at}
+
+
+def custom_attribute(id: str, account_id: str, *, display_name: str, key: str, created_at: str,
+                     display_type: str = "TEXT", model: str = "CONVERSATION",
+                     values: list | None = None) -> dict:
+    return {"id": id, "accountId": account_id, "attributeDisplayName": display_name,
+            "attributeKey": key, "attributeDisplayType": display_type, "attributeModel": model,
+            "attributeValues": list(values or []), "createdAt": created_at}
+
+
+def sla_policy(id: str, account_id: str, *, name: str, created_at: str,
+               description: str | None = None, first_response: float | None = None,
+               next_response: float | None = None, resolution: float | None = None,
+               only_business_hours: bool = False, conversation_ids: list | None = None) -> dict:
+    return {"id": id, "accountId": account_id, "name": name, "description": description,
+            "firstResponseTimeThreshold": first_response,
+            "nextResponseTimeThreshold": next_response, "resolutionTimeThreshold": resolution,
+            "onlyDuringBusinessHours": only_business_hours,
+            "conversationIds": list(conversation_ids or []), "createdAt": created_at}
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def schedule_day(day: str, *, enabled: bool, open_hour: int = 0, open_minute: int = 0,
+                 close_hour: int = 0, close_minute: int = 0) -> dict:
+    return {"day": day, "enabled": enabled, "openHour": open_hour, "openMinute": open_minute,
+            "closeHour": close_hour, "closeMinute": close_minute}
+
+
+def business_hours(account_id: str, *, timezone: str, enabled: bool = True,
+                   schedule: list | None = None) -> dict:
+    """Stored under the account's own id (one per account). Default: weekdays 9:00-17:00."""
+    if schedule is None:
+        schedule = [schedule_day(d, enabled=d not in ("saturday", "sunday"),
+                                 open_hour=9 if d not in ("saturday", "sunday") else 0,
+                                 close_hour=17 if d not in ("saturday", "sunday") else 0)
+                    for d in WEEKDAYS]
+    return {"id": account_id, "enabled": enabled, "timezone": timezone,
+            "schedule": [dict(d) for d in schedule]}
+
+
+def ai_meter(account_id: str, *, prepaid_balance: float = 0.0, usage: list | None = None,
+             auto_recharge_enabled: bool = False, auto_recharge_amount: float = 100,
+             auto_recharge_max_per_month: int = 5, recharges: list | None = None) -> dict:
+    """Stored under the account's own id. `usage`: [{periodStart, conversations}] per calendar
+    month (the month's AI-counted conversations); `recharges`: ISO instants of auto-recharges."""
+    return {"id": account_id, "prepaidBalance": prepaid_balance,
+            "usage": [dict(u) for u in usage or []],
+            "autoRechargeEnabled": auto_recharge_enabled,
+            "autoRechargeAmount": auto_recharge_amount,
+            "autoRechargeMaxPerMonth": auto_recharge_max_per_month,
+            "recharges": list(recharges or [])}

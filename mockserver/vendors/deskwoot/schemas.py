@@ -100,6 +100,8 @@ class InboxRecord(_Record):
     greeting = _opt_str()
     greetingEnabled = fields.Boolean(load_default=False)
     enableAutoAssign = fields.Boolean(load_default=True)
+    autoAssignMode = fields.String(load_default="round_robin")
+    businessHoursEnabled = fields.Boolean(load_default=False)
     botEnabled = fields.Boolean(load_default=False)
     agentBotId = _ref()
     csatEnabled = fields.Boolean(load_default=False)
@@ -252,7 +254,8 @@ def label_brief(record: dict) -> dict:
 
 
 def inbox(record: dict) -> dict:
-    return dict(record)
+    """The page's fields, and the official client's name for the greeting beside them."""
+    return {**record, "greetingMessage": record["greeting"]}
 
 
 def inbox_brief(record: dict) -> dict:
@@ -312,3 +315,149 @@ def messages_of(store, tenant: str, conversation_id: str) -> list[dict]:
     found = [m for m in store.all(V, tenant, "messages")
              if m["conversationId"] == conversation_id]
     return sorted(found, key=lambda m: m["createdAt"])  # stable: ties keep insertion order
+
+
+# -- the account's settings records (records.py builds them) -----------------------------------
+class CannedResponseRecord(_Record):
+    id = _id(required=True)
+    accountId = _id(required=True)
+    shortCode = fields.String(required=True, validate=validate.Regexp(r"^\S+$"))
+    content = fields.String(required=True)
+    createdAt = _date(required=True)
+
+
+class MacroAction(Schema):
+    type = fields.String(required=True)
+    value = fields.Raw(allow_none=True, load_default=None)
+
+
+class MacroRecord(_Record):
+    id = _id(required=True)
+    accountId = _id(required=True)
+    name = fields.String(required=True)
+    visibility = fields.String(load_default="PERSONAL",
+                               validate=validate.OneOf(("PERSONAL", "PUBLIC")))
+    actions = fields.List(fields.Nested(MacroAction), load_default=list)
+    createdById = _ref()
+    createdAt = _date(required=True)
+
+
+ATTRIBUTE_TYPES = ("TEXT", "NUMBER", "LINK", "DATE", "LIST", "CHECKBOX")
+
+
+class CustomAttributeRecord(_Record):
+    id = _id(required=True)
+    accountId = _id(required=True)
+    attributeDisplayName = fields.String(required=True)
+    attributeKey = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$"))
+    attributeDisplayType = fields.String(load_default="TEXT",
+                                         validate=validate.OneOf(ATTRIBUTE_TYPES))
+    attributeModel = fields.String(load_default="CONVERSATION",
+                                   validate=validate.OneOf(("CONVERSATION", "CONTACT")))
+    attributeValues = fields.List(fields.String(), load_default=list)
+    createdAt = _date(required=True)
+
+
+class SlaPolicyRecord(_Record):
+    id = _id(required=True)
+    accountId = _id(required=True)
+    name = fields.String(required=True)
+    description = _opt_str()
+    firstResponseTimeThreshold = fields.Float(allow_none=True, load_default=None)
+    nextResponseTimeThreshold = fields.Float(allow_none=True, load_default=None)
+    resolutionTimeThreshold = fields.Float(allow_none=True, load_default=None)
+    onlyDuringBusinessHours = fields.Boolean(load_default=False)
+    conversationIds = fields.List(_id(), load_default=list)
+    createdAt = _date(required=True)
+
+
+class ScheduleDayRecord(Schema):
+    day = fields.String(required=True, validate=validate.OneOf(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")))
+    enabled = fields.Boolean(required=True)
+    openHour = fields.Integer(strict=True, required=True, validate=validate.Range(0, 23))
+    openMinute = fields.Integer(strict=True, required=True, validate=validate.Range(0, 59))
+    closeHour = fields.Integer(strict=True, required=True, validate=validate.Range(0, 24))
+    closeMinute = fields.Integer(strict=True, required=True, validate=validate.Range(0, 59))
+
+
+class BusinessHoursRecord(_Record):
+    id = _id(required=True)
+    enabled = fields.Boolean(required=True)
+    timezone = fields.String(required=True)
+    schedule = fields.List(fields.Nested(ScheduleDayRecord), required=True)
+
+
+class AiUsageRecord(Schema):
+    periodStart = _date(required=True)
+    conversations = fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
+
+
+class AiMeterRecord(_Record):
+    id = _id(required=True)
+    prepaidBalance = fields.Float(required=True)
+    usage = fields.List(fields.Nested(AiUsageRecord), load_default=list)
+    autoRechargeEnabled = fields.Boolean(load_default=False)
+    autoRechargeAmount = fields.Float(load_default=100)
+    autoRechargeMaxPerMonth = fields.Integer(strict=True, load_default=5)
+    recharges = fields.List(_date(), load_default=list)
+
+
+RECORD_SCHEMAS.update({
+    "canned_responses": CannedResponseRecord, "macros": MacroRecord,
+    "custom_attributes": CustomAttributeRecord, "sla_policies": SlaPolicyRecord,
+    "business_hours": BusinessHoursRecord, "ai_meter": AiMeterRecord,
+})
+
+
+def agent(record: dict, role: dict | None) -> dict:
+    """The page's agent entry ({user, role, customRole}) with the client's flat id, name,
+    email, availability and createdAt beside it."""
+    return {"user": user_brief(record), "role": record["role"],
+            "customRole": {"id": role["id"], "name": role["name"]} if role else None,
+            "availability": record["availability"], "id": record["id"],
+            "name": record["name"], "email": record["email"], "createdAt": record["createdAt"]}
+
+
+def team_detail(store, tenant: str, record: dict) -> dict:
+    out = team(record)
+    out["members"] = [user_brief(u) for u in
+                      (store.peek(V, tenant, "users", i) for i in record["memberIds"]) if u]
+    return out
+
+
+def custom_role(record: dict) -> dict:
+    return dict(record)
+
+
+def sla_policy(record: dict, conversation_count: int) -> dict:
+    out = {k: v for k, v in record.items() if k != "conversationIds"}
+    out["conversationCount"] = conversation_count
+    return out
+
+
+def business_hours(record: dict) -> dict:
+    return {"enabled": record["enabled"], "timezone": record["timezone"],
+            "schedule": [dict(d) for d in record["schedule"]]}
+
+
+SETTINGS_FIELDS = ("id", "name", "locale", "timezone", "plan", "autoResolveEnabled",
+                   "autoResolveDuration", "brandColor", "liveTranslateEnabled",
+                   "liveTranslateTargetLang", "createdAt")
+
+
+def account_settings(record: dict) -> dict:
+    return {k: record[k] for k in SETTINGS_FIELDS}
+
+
+def notification(record: dict) -> dict:
+    conv = {"id": record["conversationId"], "contactName": record["contactName"]} \
+        if record["conversationId"] else None
+    return {"id": record["id"], "type": record["type"], "read": record["read"],
+            "createdAt": record["createdAt"], "conversation": conv}
+
+
+def audit_log(record: dict) -> dict:
+    return {"id": record["id"], "action": record["action"],
+            "actor": {"name": record["actorName"], "email": record["actorEmail"]},
+            "details": dict(record["details"]), "createdAt": record["createdAt"]}
