@@ -312,3 +312,7 @@ def messages_of(store, tenant: str, conversation_id: str) -> list[dict]:
     found = [m for m in store.all(V, tenant, "messages")
              if m["conversationId"] == conversation_id]
     return sorted(found, key=lambda m: m["createdAt"])  # stable: ties keep insertion order
+
+
+from .schemas_help_center import RECORD_SCHEMAS as _HELP_CENTER  # noqa: E402
+RECORD_SCHEMAS.update(_HELP_CENTER)

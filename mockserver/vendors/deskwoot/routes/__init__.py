@@ -2,10 +2,14 @@
 module is not here yet is marked `x-sandbox-unserved` in the spec and answered 501."""
 from .api_tokens import *  # noqa: F401,F403
 from .contacts import *  # noqa: F401,F403
+from .help_center import *  # noqa: F401,F403
 from .conversations import *  # noqa: F401,F403
 from .me import *  # noqa: F401,F403
 from .messages import *  # noqa: F401,F403
+from .public_portal import *  # noqa: F401,F403
 from . import api_tokens, contacts, conversations, me, messages
+from . import help_center, public_portal
 
-__all__ = [name for module in (api_tokens, contacts, conversations, me, messages)
+__all__ = [name for module in (api_tokens, contacts, conversations, me, messages,
+                                   help_center, public_portal)
            for name in module.__all__]
