@@ -390,3 +390,43 @@ def test_help_center_scopes(dw, ent, help_):
 def test_a_session_and_an_agent_may_manage_the_help_center(dw, ent, help_):
     assert dw(P, headers=session(ent))[0] == 200
     assert _patch(dw, help_, {"name": "By agent"}, headers=session(ent, "AGENT"))[0] == 200
+
+
+def test_a_gated_change_changes_nothing(dw, state):
+    docs = _portal(state, "acme-developers")
+    status, _ = _patch(dw, docs, {"name": "Renamed", "customHeaderHtml": "<p>x</p>",
+                                  "enabledLocales": ["de"]})
+    assert status == 409
+    assert _portal(state, "acme-developers") == docs
+
+
+def test_a_new_portal_end_to_end(dw, client):
+    status, portal = dw(P, method="POST", json={"name": "Shop Help", "slug": "shop-help"})
+    assert status == 201
+    base = f"{P}/{portal['id']}"
+    status, cat = dw(f"{base}/categories", method="POST",
+                     json={"name": "Orders", "slug": "orders", "icon": "wallet"})
+    assert status == 201 and cat["position"] == 0
+    status, art = dw(f"{base}/articles", method="POST",
+                     json={"title": "Where is my order?", "content": "<p>Track it.</p>",
+                           "categoryId": cat["id"]})
+    assert status == 201 and art["slug"] == "where-is-my-order"
+    public = "/public/portals/shop-help"
+    assert dw(f"{public}/articles/{art['slug']}", headers={})[0] == 404  # a draft
+    assert dw(f"{base}/articles/{art['id']}", method="PATCH", json={"status": "Published"})[0] \
+        == 200
+    status, got = dw(f"{public}/articles/{art['slug']}", headers={})
+    assert status == 200 and got["title"] == "Where is my order?"
+    assert _patch(dw, portal, {"featuredArticleId": art["id"]})[0] == 200
+    status, info = dw(public, headers={})
+    assert info["featuredArticleId"] == art["id"] and info["categories"][0]["articleCount"] == 1
+    status, listed = dw(P)
+    mine = next(p for p in listed if p["id"] == portal["id"])
+    assert (mine["articleCount"], mine["categoryCount"]) == (1, 1)
+
+
+def test_the_state_view_checks_help_center_records(client, ent):
+    bad = {"id": "c" + "1" * 24, "portalId": "c" + "2" * 24, "name": "x", "slug": "x",
+           "position": -1, "createdAt": "2025-01-01T00:00:00Z"}
+    r = client.post(f"/__sandbox/state/deskwoot/{ent['id']}/categories", json=bad)
+    assert r.status_code == 400 and "position" in r.get_data(as_text=True)
