@@ -2,8 +2,8 @@
 module is not here yet is marked `x-sandbox-unserved` in the spec and answered 501."""
 from .api_tokens import *  # noqa: F401,F403
 from .contacts import *  # noqa: F401,F403
-from .help_center import *  # noqa: F401,F403
 from .conversations import *  # noqa: F401,F403
+from .help_center import *  # noqa: F401,F403
 from .me import *  # noqa: F401,F403
 from .messages import *  # noqa: F401,F403
 from .public_portal import *  # noqa: F401,F403
