@@ -461,3 +461,5 @@ def audit_log(record: dict) -> dict:
     return {"id": record["id"], "action": record["action"],
             "actor": {"name": record["actorName"], "email": record["actorEmail"]},
             "details": dict(record["details"]), "createdAt": record["createdAt"]}
+from .schemas_help_center import RECORD_SCHEMAS as _HELP_CENTER  # noqa: E402
+RECORD_SCHEMAS.update(_HELP_CENTER)

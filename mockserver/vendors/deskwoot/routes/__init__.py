@@ -11,20 +11,24 @@ from .contacts import *  # noqa: F401,F403
 from .conversations import *  # noqa: F401,F403
 from .custom_attributes import *  # noqa: F401,F403
 from .custom_roles import *  # noqa: F401,F403
+from .help_center import *  # noqa: F401,F403
 from .inboxes import *  # noqa: F401,F403
 from .labels import *  # noqa: F401,F403
 from .macros import *  # noqa: F401,F403
 from .me import *  # noqa: F401,F403
 from .messages import *  # noqa: F401,F403
 from .notifications import *  # noqa: F401,F403
+from .public_portal import *  # noqa: F401,F403
 from .sla_policies import *  # noqa: F401,F403
 from .teams import *  # noqa: F401,F403
 from . import (account, agents, api_tokens, audit_logs, billing, business_hours,
                canned_responses, contacts, conversations, custom_attributes, custom_roles,
-               inboxes, labels, macros, me, messages, notifications, sla_policies, teams)
+               help_center, inboxes, labels, macros, me, messages, notifications,
+               public_portal, sla_policies, teams)
 
 __all__ = [name for module in (account, agents, api_tokens, audit_logs, billing,
                                business_hours, canned_responses, contacts, conversations,
-                               custom_attributes, custom_roles, inboxes, labels, macros, me,
-                               messages, notifications, sla_policies, teams)
+                               custom_attributes, custom_roles, help_center, inboxes, labels,
+                               macros, me, messages, notifications, public_portal,
+                               sla_policies, teams)
            for name in module.__all__]
