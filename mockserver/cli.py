@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cors", action="store_true", default=None,
                        help="let browser pages of any origin call the sandbox (CORS headers "
                             "on every answer, preflights answered)")
+    serve.add_argument("--webhook-allow", dest="webhook_allow", action="append", metavar="HOST",
+                       help="a host beyond loopback that may receive webhook deliveries "
+                            "(repeatable; by default only loopback targets receive them)")
     serve.add_argument("--journal-size", dest="journal_size", type=int,
                        help="how many requests the journal keeps (default 1000)")
     serve.add_argument("--threads", type=int, help="threads per worker with gthread (default 8)")

@@ -53,6 +53,7 @@ class Settings:
     max_depth: int = 64                    # nesting of a JSON body
     log_level: str = "info"
     cors: bool = False                     # answer browsers of any origin (see mockserver.cors)
+    webhook_allow: tuple[str, ...] = ()    # hosts beyond loopback that may receive webhooks
     # where each value came from, for messages: {"port": "MOCKSERVER_PORT='x'"}
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -129,7 +130,7 @@ def _coerce(name: str, value: Any) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise SettingError(name, "must be a whole number") from None
-    if name == "vendors":
+    if name in ("vendors", "webhook_allow"):
         if isinstance(value, str):
             value = [v for v in value.replace(",", " ").split() if v]
         return tuple(value)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
+from dataclasses import asdict
 
 import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -10,6 +12,7 @@ from marshmallow import ValidationError
 
 from .core.clock import parse_instant
 from .core.errors import SandboxError
+from .core.faults import FaultProblem
 from .core.routing import HOST_VENDOR
 from .core.vendor import Vendor, record_id_field
 from .urls import client_base_path, served_servers, vendor_base_path
@@ -145,10 +148,11 @@ def set_clock():
         clock.set(moment)
     if "advance" in body:
         clock.advance(seconds)
+    _runtime().scheduler.wake()  # work that is due now runs now (core.schedule)
     return jsonify(clock.state())
 
 
-# -- specs, journal, faults, rate limits ------------------------------------------------------
+# -- specs, journal, faults, snapshots, rate limits ------------------------------------------------------
 @blueprint.get("/specs/<vendor>")
 def spec(vendor: str):
     """The spec with `servers` naming this sandbox as the request reached it, so a client or a
@@ -183,21 +187,62 @@ def list_faults():
 @blueprint.post("/faults")
 def add_fault():
     body = _body()
-    allowed = {"vendor", "method", "path", "status", "latency_ms", "times"}
-    if set(body) - allowed:
-        _fail(400, "invalid_fault", f"unknown field(s) {sorted(set(body) - allowed)}")
-    if body.get("vendor") is not None:
-        _vendor(body["vendor"])
+    vendor = body.get("vendor")
+    if vendor is not None and vendor not in _runtime().vendors:
+        raise SandboxError(400, "invalid_fault", f"'vendor': no vendor {vendor!r} is served; "
+                           f"served: {sorted(_runtime().vendors)}", extra={"field": "vendor"})
     try:
         rule = _runtime().faults.add(**body)
-    except (TypeError, ValueError) as exc:
-        _fail(400, "invalid_fault", str(exc))
-    return jsonify(rule.__dict__), 201
+    except FaultProblem as problem:
+        raise SandboxError(400, "invalid_fault", str(problem),
+                           extra={"field": problem.field}) from None
+    return jsonify(asdict(rule)), 201
 
 
 @blueprint.delete("/faults")
 def clear_faults():
     _runtime().faults.clear()
+    return Response(status=204)
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _snapshot_name(name: str) -> str:
+    if not SNAPSHOT_NAME.match(name):
+        _fail(400, "invalid_snapshot_name", f"a snapshot name is 1 to 64 of A-Z, a-z, 0-9, "
+              f"'_', '.' and '-', not {name!r}")
+    return name
+
+
+def _unknown_snapshot(name: str):
+    _fail(404, "unknown_snapshot", f"no snapshot {name!r}; saved: "
+          f"{[s['name'] for s in _runtime().backend.snapshots()]}")
+
+
+@blueprint.get("/snapshots")
+def list_snapshots():
+    return jsonify(_runtime().backend.snapshots())
+
+
+@blueprint.post("/snapshots/<name>")
+def save_snapshot(name: str):
+    return jsonify(_runtime().snapshot(_snapshot_name(name))), 201
+
+
+@blueprint.post("/snapshots/<name>/restore")
+def restore_snapshot(name: str):
+    summary = _runtime().restore(_snapshot_name(name))
+    if summary is None:
+        _unknown_snapshot(name)
+    return jsonify({**summary, "status": "restored"})
+
+
+@blueprint.delete("/snapshots/<name>")
+def drop_snapshot(name: str):
+    if not _runtime().backend.drop_snapshot(_snapshot_name(name)):
+        _unknown_snapshot(name)
     return Response(status=204)
 
 
@@ -325,3 +370,39 @@ def state_delete(vendor, tenant, collection, ident):
             _fail(404, "unknown_record", f"no record {ident!r} in {collection}")
     _runtime().transact(remove)
     return Response(status=204)
+
+
+# -- webhook deliveries (core.webhooks) ---------------------------------------------------------
+@blueprint.get("/webhooks/deliveries")
+def list_deliveries():
+    try:
+        return jsonify(_runtime().webhooks.deliveries(request.args.to_dict()))
+    except ValueError as exc:
+        _fail(400, "invalid_filter", str(exc))
+
+
+@blueprint.get("/webhooks/deliveries/<ident>")
+def get_delivery(ident: str):
+    return jsonify(_delivery_call(_runtime().webhooks.delivery, ident))
+
+
+@blueprint.post("/webhooks/deliveries/<ident>/redeliver")
+def redeliver(ident: str):
+    return jsonify(_delivery_call(_runtime().webhooks.redeliver, ident))
+
+
+@blueprint.delete("/webhooks/deliveries")
+def clear_deliveries():
+    _runtime().webhooks.clear()
+    return Response(status=204)
+
+
+def _delivery_call(call, ident: str):
+    from .core.webhooks import Busy, UnknownDelivery
+    try:
+        return call(ident)
+    except UnknownDelivery:
+        _fail(404, "unknown_delivery", f"no webhook delivery {ident!r}")
+    except Busy:
+        _fail(409, "delivery_in_progress", f"the delivery {ident!r} is being attempted now; "
+              "try again in a moment")

@@ -81,8 +81,36 @@ class ControlClient:
         (e.g. `vendor="deskie", status=404`)."""
         return self.call("GET", "/requests", **filters)
 
+    def deliveries(self, **filters: Any) -> list[dict]:
+        """The webhook delivery log, oldest first, narrowed by its filters (`vendor`, `tenant`,
+        `event`, `state`, `webhook`)."""
+        return self.call("GET", "/webhooks/deliveries", **filters)
+
+    def redeliver(self, delivery_id: str) -> dict:
+        """One more attempt of a webhook delivery, now; answers the delivery after it."""
+        return self.call("POST", f"/webhooks/deliveries/{delivery_id}/redeliver")
+
     def fault(self, path: str = "*", **rule: Any) -> dict:
-        """Injects a fault (`status=503`, `latency_ms=200`, `vendor=`, `method=`, `times=`…);
-        answers the rule."""
+        """Injects a fault and answers the rule: `status=503` (a 429 is the vendor's rate-limit
+        refusal; `retry_after=` seconds), `kind="latency"|"reset"|"malformed"`,
+        `latency_ms=200` (with any kind), `probability=0.5`, `vendor=`, `method=`, `times=`."""
         return self.call("POST", "/faults", {"path": path,
                                              **{k: v for k, v in rule.items() if v is not None}})
+
+    def clear_faults(self) -> None:
+        self.call("DELETE", "/faults")
+
+    def snapshot(self, name: str) -> dict:
+        """Saves the whole state (data, clock, limits, faults; not the journal) as `name`;
+        answers its summary."""
+        return self.call("POST", f"/snapshots/{urllib.parse.quote(name, safe='')}")
+
+    def restore(self, name: str) -> dict:
+        """Brings the snapshot `name` back (ControlError 404 when there is none)."""
+        return self.call("POST", f"/snapshots/{urllib.parse.quote(name, safe='')}/restore")
+
+    def snapshots(self) -> list[dict]:
+        return self.call("GET", "/snapshots")
+
+    def drop_snapshot(self, name: str) -> None:
+        self.call("DELETE", f"/snapshots/{urllib.parse.quote(name, safe='')}")

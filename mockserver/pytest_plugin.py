@@ -134,7 +134,7 @@ class SandboxServer:
 class Sandbox(ControlClient):
     """What a test holds: the sandbox's root `url`, each vendor's `base_url(vendor)`, the
     `credentials` document, and the control calls (`reset`, `advance`, `freeze`, `requests`,
-    `fault`, or any other through `call(method, path, body, **query)`)."""
+    `fault`, `snapshot`, `restore`, or any other through `call(method, path, body, **query)`)."""
 
     def __init__(self, server: SandboxServer):
         super().__init__(server.url, server.token)

@@ -19,12 +19,15 @@ from .config import Settings
 from .core.clock import Clock
 from .core.faults import FaultInjector
 from .core.journal import Journal
+from .core.outbox import Outbox
 from .core.ratelimit import RateLimiter
 from .core.rng import Randomness
+from .core.schedule import Scheduler
 from .core.seeding import load_seed_document, seed_vendor
 from .core.store import Conflict, Store, open_store
 from .core import unit_of_work
 from .core.unit_of_work import UnitOfWork
+from .core.webhooks import Webhooks
 from .registry import (UnknownVendor, VendorRuntime, VendorSource, available_vendors,
                        data_dir, load_vendor)
 
@@ -53,6 +56,14 @@ class Runtime:
         self.limiter = RateLimiter(self.backend, self.clock, settings.rate_limits)
         self.journal = Journal(self.backend, settings.journal_size)
         self.faults = FaultInjector(self.backend)
+        self.outbox = Outbox()
+        self.scheduler = Scheduler(self.clock)
+        styles = {n: vr.vendor.webhooks for n, vr in self.vendors.items() if vr.vendor.webhooks}
+        self.webhooks = Webhooks(self.backend, self.clock, styles, settings.webhook_allow,
+                                 wake=self.scheduler.wake)
+        if styles:
+            self.outbox.subscribe("webhooks", self.webhooks.on_events)
+            self.scheduler.add("webhooks", self.webhooks.run_due)
         self.root_vendor = names[0] if len(settings.vendors) == 1 else None
         self._seed_docs = {n: sources[n].seed if n in sources else
                            load_seed_document(data_dir("seed_data") / f"{n}.yaml") for n in names}
@@ -109,6 +120,25 @@ class Runtime:
         self.caches.clear()
         return (time.perf_counter() - started) * 1000
 
+    # snapshots ----------------------------------------------------------------------------
+    def snapshot(self, name: str) -> dict:
+        """Save the whole state but the journal as `name` (replacing one of that name)."""
+        summary = {"name": name, "time": self.clock.state()["now"], "seed": self.seed}
+        return self.backend.save_snapshot(name, summary)
+
+    def restore(self, name: str) -> dict | None:
+        """Bring the snapshot `name` back (None when there is none). A snapshot of another seed
+        first reseeds the base, so a later reset goes back to that seed's fresh state."""
+        summary = next((s for s in self.backend.snapshots() if s["name"] == name), None)
+        if summary is None:
+            return None
+        if summary.get("seed", self.seed) != self.seed:
+            self._reseed(summary["seed"])
+        if not self.backend.restore_snapshot(name):
+            return None
+        self.caches.clear()
+        return summary
+
     def transact(self, work: Callable[[], T], *, request_id: str | None = None,
                  scope: str | None = None, writes: bool = False) -> T:
         """`work()` inside one unit of work, committed when it returns; anything it raises drops
@@ -127,9 +157,11 @@ class Runtime:
                     result = work()
                     try:
                         uow.commit()
-                        return result
                     except Conflict:
                         continue
+            # outside the tenant's lock: the commit's events to their consumers (core.outbox)
+            self.outbox.publish(uow.committed)
+            return result
         raise Conflict("the request kept meeting concurrent changes")
 
     def cache(self, vendor: str) -> dict:

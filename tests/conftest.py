@@ -17,6 +17,9 @@ from mockserver.core.clock import parse_instant
 from mockserver.registry import available_vendors
 
 from .fleet import FleetClient, fleet_store_url, start_fleet
+from .operation_coverage import (pytest_collectreport, pytest_runtest_logreport,  # noqa: F401
+                                 pytest_runtest_setup, pytest_runtest_teardown,
+                                 pytest_sessionfinish, pytest_sessionstart)
 from .redis_server import redis_store_url
 from .support import SpecCheckedClient
 

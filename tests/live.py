@@ -19,12 +19,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(*args: str, frozen: str | None = FROZEN_AT,
-          timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """A server with these `mockserver serve` flags on a free port, once it answers health."""
+def serve(*args: str, frozen: str | None = FROZEN_AT, timeout: float = 60,
+          module: str = "mockserver.cli") -> tuple[subprocess.Popen, str]:
+    """A server with these `mockserver serve` flags on a free port, once it answers health
+    (`module`: another command line taking the same flags, e.g. one serving a test vendor)."""
     port = free_port()
     env = {**os.environ, **({"MOCKSERVER_FREEZE_TIME": frozen} if frozen else {})}
-    proc = subprocess.Popen([sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", module, "serve", "--port", str(port),
                              "--log-level", "warning", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     base = f"http://127.0.0.1:{port}"

@@ -20,6 +20,9 @@ class SpecCheckedClient(FlaskClient):
     """Flask's test client; each answer to a vendor operation is validated against the spec."""
 
     validated: dict[tuple[str, str], int] = {}  # (vendor, operationId) -> responses checked
+    succeeded: dict[tuple[str, str], int] = {}  # the same, counting only 2xx answers
+    succeeded_by: dict[tuple[str, str], set[str]] = {}  # -> test files that got a 2xx answer
+    current_test: str | None = None  # the file of the running test (tests/operation_coverage.py)
 
     @cached_property
     def _runtime(self):
@@ -50,9 +53,9 @@ class SpecCheckedClient(FlaskClient):
         entries = self._runtime.journal.entries(limit=1)
         entry = entries[-1] if entries else None
         request = response.request
-        # Injected faults answer outside the vendor's contract on purpose.
+        # Injected faults answer outside the vendor's contract on purpose (but for latency).
         if entry and entry.get("operation") and entry["path"] == request.path \
-                and not entry.get("fault"):
+                and (entry.get("fault") or {}).get("kind") in (None, "latency"):
             self._check(entry["vendor"], entry["operation"], request, response)
         return response
 
@@ -78,6 +81,11 @@ class SpecCheckedClient(FlaskClient):
                 f"body: {response.get_data(as_text=True)[:1500]}") from exc
         key = (vendor, operation_id)
         SpecCheckedClient.validated[key] = SpecCheckedClient.validated.get(key, 0) + 1
+        if 200 <= response.status_code < 300:
+            SpecCheckedClient.succeeded[key] = SpecCheckedClient.succeeded.get(key, 0) + 1
+            if SpecCheckedClient.current_test:
+                SpecCheckedClient.succeeded_by.setdefault(key, set()).add(
+                    SpecCheckedClient.current_test)
 
 
 def basic(user: str, password: str) -> dict:

@@ -114,8 +114,8 @@ def test_fault_envelope_is_the_vendors(client, control, key):
     control.post("/faults", json={"path": "/api/workspace-stats", "status": 500})
     r = client.get("/deskchime/api/workspace-stats", headers=key)
     assert r.status_code == 500
-    assert r.get_json() == {"success": False, "error": "fault injected by the sandbox control API",
-                            "code": "INJECTED_FAULT"}
+    assert r.get_json() == {"success": False, "error": "Internal Server Error",
+                            "code": "INTERNAL_SERVER_ERROR"}
     assert len(control.get("/faults")) == 1  # until cleared
     assert client.delete("/__sandbox/faults").status_code == 204
     assert client.get("/deskchime/api/workspace-stats", headers=key).status_code == 200

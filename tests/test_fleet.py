@@ -122,3 +122,29 @@ def test_40_concurrent_creates_through_both_give_40_cases(a_b):
     assert {f"parallel {i}" for i in range(40)} <= subjects
     journal = requests.get(f"{b}/__sandbox/requests?vendor=deskie").json()
     assert sum(e["operation"] == "create_case" for e in journal) == 40  # every process's
+
+
+def test_a_snapshot_restored_through_one_is_seen_through_the_other(a_b):
+    a, b = a_b
+    _, auth = _deskie(a)
+    listing = lambda base: requests.get(f"{base}/deskie/api/cases.json?limit=100",  # noqa: E731
+                                        headers=auth).json()
+    before = listing(a)
+    assert requests.post(f"{a}/__sandbox/snapshots/fleet").status_code == 201
+    made = requests.post(f"{a}/deskie/api/cases.json", json=_case("after the snapshot"),
+                         headers=auth).json()["case"]["case_id"]
+    requests.post(f"{a}/__sandbox/clock", json={"advance": 3600})
+    requests.put(f"{a}/__sandbox/ratelimits/deskie", json={"mode": "off"})
+    for base in (a, b) * 2:  # every worker of both servers holds the changed copy
+        assert listing(base) != before
+    assert [s["name"] for s in requests.get(f"{b}/__sandbox/snapshots").json()] == ["fleet"]
+    assert requests.post(f"{b}/__sandbox/snapshots/fleet/restore").status_code == 200
+    for base in (a, b) * 3:
+        assert listing(base) == before
+        assert requests.get(f"{base}/deskie/api/cases/{made}.json",
+                            headers=auth).status_code == 404
+        assert requests.get(f"{base}/__sandbox/clock").json()["now"] == FROZEN
+        assert requests.get(f"{base}/__sandbox/ratelimits/deskie").json() == {
+            "mode": "documented"}
+    assert requests.delete(f"{a}/__sandbox/snapshots/fleet").status_code == 204
+    assert requests.post(f"{b}/__sandbox/snapshots/fleet/restore").status_code == 404

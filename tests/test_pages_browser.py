@@ -251,6 +251,38 @@ def test_inspector_shows_webhook_deliveries_only_where_the_sandbox_has_them(page
     assert page.locator("#webhooks").is_visible() == has_them
 
 
+def test_inspector_opens_a_webhook_delivery_and_redelivers_it(browser):
+    from tests.receiver import Receiver
+    receiver = Receiver(status=500)
+    proc, base = serve(module="tests.core.hooky_server")  # a tiny vendor with webhooks
+    page = _open(browser, base)
+    try:
+        key = {"X-Key": "k1"}
+        assert requests.post(f"{base}/hooky/hooks", json={"url": receiver.url()},
+                             headers=key).status_code == 201
+        assert requests.post(f"{base}/hooky/notes", json={"title": "x"},
+                             headers=key).status_code == 201
+        receiver.wait_for(1)
+        page.goto(f"{base}/__sandbox/ui")
+        row = page.locator('#deliveries tr[data-id="whd_1"]')
+        row.locator("td.state", has_text="pending").wait_for()
+        row.click()
+        page.locator("#detail-redeliver").wait_for()
+        assert page.locator("#detail-title").inner_text() == "Delivery whd_1"
+        receiver.status = 200
+        page.locator("#detail-redeliver").click()
+        page.locator('#detail-fields dd[data-field="state"]', has_text="delivered").wait_for()
+        row.locator("td.state", has_text="delivered").wait_for()
+        assert len(receiver.wait_for(2)) == 2
+        page.locator("#deliveries-clear").click()
+        page.locator("#deliveries-empty").wait_for()
+        assert requests.get(f"{base}/__sandbox/webhooks/deliveries").json() == []
+    finally:
+        _closed(page, base)
+        stop(proc)
+        receiver.close()
+
+
 def test_inspector_screenshot_shows_the_page_and_the_request(page, base, tmp_path):
     from PIL import Image
     made = _plain_request(base, test_vendors()[0])

@@ -48,6 +48,27 @@ def test_the_journal_and_faults(sandbox):
     seen = sandbox.requests(vendor="deskchime")
     assert [e["status"] for e in seen] == [503, 200, 401]
     assert sandbox.requests(vendor="deskie") == []
+
+def test_faults_that_look_real_and_snapshots(sandbox):
+    goal = f"{sandbox.base_url('deskchime')}/api/v1/goals/g1"
+    sandbox.fault("/api/v1/goals/*", kind="reset", times=1)
+    try:
+        requests.get(goal, headers=key(sandbox))
+        raise AssertionError("the connection was not dropped")
+    except requests.ConnectionError:
+        pass
+    limited = sandbox.fault(vendor="deskchime", status=429, retry_after=5, times=1)
+    answer = requests.get(goal, headers=key(sandbox))
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == "5"
+    assert answer.json()["code"] == "RATE_LIMITED" and limited["kind"] == "status"
+    assert sandbox.snapshot("universe")["name"] == "universe"
+    sandbox.call("DELETE", "/state/deskchime/1/goals/g1")
+    assert requests.get(goal, headers=key(sandbox)).status_code == 404
+    assert sandbox.restore("universe")["status"] == "restored"
+    assert requests.get(goal, headers=key(sandbox)).status_code == 200
+    assert [s["name"] for s in sandbox.snapshots()] == ["universe"]
+    sandbox.drop_snapshot("universe")
+    assert sandbox.snapshots() == []
 '''
 
 
@@ -79,7 +100,7 @@ def test_sandbox_fixture_works_in_files_without_conftest(tmp_path):
         write(tmp_path, f"test_readme_{number}.py", example)
     done = run_pytest(tmp_path, "--sandbox-freeze-time", "2026-06-15T12:00:00Z")
     assert not (tmp_path / "conftest.py").exists()
-    assert done.returncode == 0 and f"{3 + len(examples)} passed" in done.stdout, \
+    assert done.returncode == 0 and f"{4 + len(examples)} passed" in done.stdout, \
         done.stdout + done.stderr
 
 

@@ -24,7 +24,7 @@ class RequestContext:
     query: dict[str, Any] = field(default_factory=dict)
     body: Any = None
     rate: "Decision | None" = None
-    fault: int | None = None  # the injected fault rule that answered, if any
+    fault: dict | None = None  # the injected fault that hit the request: {"id", "kind", ...}
     uploads: Any = None  # uploaded files of a multipart request, by bracketed name
     seq: int = 0  # the request's number, from the store's request counter
     raw_body: tuple = (None, None)  # (media type, bytes) as validated against the spec

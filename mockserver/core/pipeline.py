@@ -8,7 +8,8 @@ refusal order is core.access's) -> enforce the rate limit -> authorize (a named 
 by the vendor's hook) -> read the body (limits, JSON that can be stored: core.bodies) ->
 validate against the spec. Then the view runs inside one unit of work (core.unit_of_work): it commits when
 the view returns, with the events the change raised; a refusal drops every write.
-After: rate-limit headers -> the vendor's common headers -> X-Request-Id -> the journal.
+After: rate-limit headers -> the vendor's common headers -> X-Request-Id -> a malformed fault's
+cut -> the journal.
 A refusal anywhere is a SandboxError, written once in the vendor's envelope.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import bodies, dialects, scalars
+from . import bodies, dialects, faults, scalars, transport
 from .auth import read_credential
 from .context import RequestContext
 from .routing import HOST_TENANT
@@ -37,15 +38,44 @@ log = logging.getLogger("mockserver")
 
 # -- before the view -----------------------------------------------------------------------
 def inject_faults(ctx: RequestContext) -> None:
+    """A matching fault rule (core.faults) marks the request (the journal shows it), waits its
+    latency, then answers: an error in the vendor's envelope (a 429 as the vendor's rate limiter
+    answers it, headers included), no answer at all (`reset`), or the normal answer, cut short
+    after the view (`malformed`, by cut_malformed_body) or only late (`latency`)."""
     rule = ctx.runtime.faults.take(ctx.vendor.name, request.method,
-                                   ctx.operation.path, vendor_path(ctx), request.path)
+                                   ctx.operation.path, vendor_path(ctx), request.path,
+                                   seed=lambda: ctx.runtime.seed)
     if rule is None:
         return
+    ctx.fault = rule.journal_mark()
     ctx.runtime.faults.delay(rule)
-    if rule.status is not None:
-        ctx.fault = rule.id
-        code, message = ctx.vendor.core_errors["fault"]
-        raise SandboxError(rule.status, code, message)
+    if rule.kind == "reset":
+        raise transport.Drop()
+    if rule.kind != "status":
+        return
+    if rule.status == 429:
+        _rate_limited_by_fault(ctx, rule.retry_after)
+    code, message = faults.status_error(ctx.vendor.core_errors, rule.status)
+    raise SandboxError(rule.status, code, message)
+
+
+def _rate_limited_by_fault(ctx: RequestContext, retry_after: int | None) -> None:
+    """The limiter's own refusal headers on an injected 429. The limit a vendor documents may be
+    the tenant's (a plan's), so the caller is identified first when it can be."""
+    policy = ctx.vendor.rate_limit
+    if policy is not None:
+        try:
+            authenticate(ctx)
+        except SandboxError:  # an unknown caller: the vendor's base limit
+            pass
+    ctx.rate = ctx.runtime.limiter.refusal(ctx.vendor.name, policy,
+                                           lambda: _documented_limit(ctx, policy), retry_after)
+
+
+def _documented_limit(ctx: RequestContext, policy) -> int:
+    if ctx.vendor.rate_limit_for is not None and ctx.principal is not None:
+        return ctx.vendor.rate_limit_for(ctx.runtime, ctx.tenant)
+    return int(policy.limit)
 
 
 def authenticate(ctx: RequestContext) -> None:
@@ -91,13 +121,8 @@ def enforce_rate_limit(ctx: RequestContext) -> None:
     if counted is None:  # a principal without the key the policy counts by is not limited
         return
 
-    def documented_limit() -> int:
-        if ctx.vendor.rate_limit_for is not None:
-            return ctx.vendor.rate_limit_for(ctx.runtime, ctx.tenant)
-        return int(policy.limit)
-
     ctx.rate = ctx.runtime.limiter.hit(ctx.vendor.name, counted, bucket, policy,
-                                       request.method, documented_limit)
+                                       request.method, lambda: _documented_limit(ctx, policy))
     if ctx.rate is not None and not ctx.rate.allowed:
         code, message = ctx.vendor.core_errors["rate_limited"]
         raise SandboxError(429, code, message)
@@ -195,6 +220,11 @@ def add_request_id(ctx: RequestContext, response: Response) -> None:
     response.headers["X-Request-Id"] = ctx.request_id  # the id of its journal entry
 
 
+def cut_malformed_body(ctx: RequestContext, response: Response) -> None:
+    if ctx.fault is not None and ctx.fault["kind"] == "malformed":
+        transport.cut_short(response)
+
+
 def record_in_journal(ctx: RequestContext, response: Response) -> None:
     ctx.runtime.journal.record({
         "seq": ctx.seq,
@@ -212,7 +242,8 @@ def record_in_journal(ctx: RequestContext, response: Response) -> None:
     })
 
 
-AFTER = (add_rate_limit_headers, add_vendor_headers, add_request_id, record_in_journal)
+AFTER = (add_rate_limit_headers, add_vendor_headers, add_request_id, cut_malformed_body,
+         record_in_journal)
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -248,6 +279,8 @@ def run(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> Resp
         response = to_response(run_view(ctx, vendor_runtime.views[operation.operation_id]))
     except SandboxError as err:
         response = error_response(ctx.vendor, err)
+    except transport.Drop:
+        response = transport.DroppedConnection()
     except Conflict:
         response = error_response(ctx.vendor, SandboxError(
             503, "conflict", "the request met concurrent changes too often; try again",

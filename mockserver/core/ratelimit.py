@@ -124,3 +124,18 @@ class RateLimiter:
         reset_at = started + window
         return Decision(allowed, limit, max(0, limit - used), reset_at,
                         max(1, math.ceil(reset_at - now)), policy.headers)
+
+    def refusal(self, vendor: str, policy: RateLimitPolicy | None,
+                resolve_limit: Callable[[], int], retry_after: int | None = None) -> Decision:
+        """The refusal the limiter gives a subject that has just spent its window, as an
+        injected 429 answers it: nothing left, the window (as the vendor's mode sets it)
+        resetting `retry_after` seconds from now (default: a whole window). A vendor without a
+        documented limit still says when to retry, in the standard `Retry-After`."""
+        now = self._clock.timestamp()
+        if policy is None:
+            wait = 60 if retry_after is None else retry_after
+            return Decision(False, 0, 0, now + wait, wait, HeaderStyle())
+        mode = self.mode(vendor)
+        limit = int(mode["limit"]) if "limit" in mode else resolve_limit()
+        wait = int(mode.get("window", policy.window)) if retry_after is None else retry_after
+        return Decision(False, limit, 0, now + wait, wait, policy.headers)

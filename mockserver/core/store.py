@@ -10,7 +10,8 @@ Two interfaces live here:
   request read must still hold, else `Conflict` and the request runs again), the seeded base and
   reset, and the shared state beside the records: small state documents (clock, rate-limit
   modes, fault rules, seed), counters (request ids, fault hits), rate-limit windows, bounded
-  lists (journal, outbox) and key-value entries (caches whose lifetime a vendor documents).
+  lists (journal, outbox) and key-value entries (caches whose lifetime a vendor documents);
+  and named snapshots of all that but the lists.
 
 Code never keeps a record across requests and never mutates one it read with `peek`/`all`: it
 takes a private copy with `get`, changes it and `put`s it back. Backends: `memory://` (one
@@ -175,6 +176,29 @@ class Store(Records):
     def lock(self, name: str) -> ContextManager[None]:
         """Hold a named lock (shared by every process of the store) for a short while: writers
         of one tenant that keep conflicting take turns under it."""
+
+    # snapshots -------------------------------------------------------------------------------
+    # A snapshot is a named copy of the whole live state: records, id sequences, state
+    # documents (clock, rate-limit modes, fault rules, seed), counters but the request counter,
+    # rate-limit windows and key-value entries. Bounded lists (journal, outbox) are not part of
+    # it. Snapshots survive a reset and a reseed; only `drop_snapshot` removes one. A restore
+    # gives every collection a new version (like a revert), so derived caches recompute.
+    @abstractmethod
+    def save_snapshot(self, name: str, meta: dict) -> dict:
+        """Save (or replace) the snapshot `name`; answers `meta` plus `collections` and
+        `records` counts."""
+
+    @abstractmethod
+    def restore_snapshot(self, name: str) -> bool:
+        """Make the snapshot the live state; False when there is none of that name."""
+
+    @abstractmethod
+    def snapshots(self) -> list[dict]:
+        """Every snapshot's summary (as `save_snapshot` answered it), by name."""
+
+    @abstractmethod
+    def drop_snapshot(self, name: str) -> bool:
+        """Remove a snapshot; False when there is none of that name."""
 
     # joining a shared store ------------------------------------------------------------------
     def claim(self, fingerprint: str, seed: Callable[[], None]) -> bool:

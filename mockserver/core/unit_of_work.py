@@ -9,7 +9,9 @@ request meanwhile (`Conflict`: the pipeline runs the request again on fresh data
 
 Models raise domain events into it (`emit`); a commit adds `record.created`, `record.changed`
 and `record.deleted` for every record it changes, and hands them all to the store's outbox in
-the same atomic step, so an event exists only for a change that happened.
+the same atomic step, so an event exists only for a change that happened (`record.changed` and
+`record.deleted` carry the record as it was `before`). The events of the commit are then
+`committed`; the runtime hands them to the outbox's subscribers (core.outbox).
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class UnitOfWork(Records):
         self.reads: dict[Key, int] = {}
         self.writes: dict[Key, dict[str, dict | None]] = {}
         self.events: list[dict] = []
+        self.committed: list[dict] = []  # the events of the commit, once it is made
         self._time = time
         self._request_id = request_id
         self._token = None
@@ -131,8 +134,9 @@ class UnitOfWork(Records):
             return
         events = [*self._record_events(), *self.events]
         stamp = {"time": self._time, "request_id": self._request_id}
-        self.store.commit(self.reads, self.writes, [{**stamp, **e} for e in events],
-                          guard=self._guard)
+        stamped = [{**stamp, **e} for e in events]
+        self.store.commit(self.reads, self.writes, stamped, guard=self._guard)
+        self.committed = stamped
 
     def _record_events(self) -> list[dict]:
         out = []
@@ -145,6 +149,9 @@ class UnitOfWork(Records):
                         "record.created" if before is None else "record.changed")
                 if kind == "record.changed" and record == before:
                     continue
-                out.append({"type": kind, "vendor": vendor, "tenant": tenant,
-                            "collection": collection, "id": record_id, "record": record})
+                event = {"type": kind, "vendor": vendor, "tenant": tenant,
+                         "collection": collection, "id": record_id, "record": record}
+                if before is not None:  # what changed, for consumers that care (webhooks)
+                    event["before"] = before
+                out.append(event)
         return out

@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any, Callable, Mapping
 
 from .ratelimit import RateLimitPolicy
+from .webhooks import WebhookStyle
 
 # Codes and messages for refusals the core itself raises, per vendor (the access refusals'
 # kinds, needed only by a spec using their style, are core.access.ACCESS_ERROR_KINDS). Keys:
@@ -62,6 +63,7 @@ class Vendor:
     # (ctx, requirement) -> None or SandboxError: an operation's `x-sandbox-access` in the spec
     authorize: Callable[..., None] | None = None
     limitations: tuple[str, ...] = ()
+    webhooks: WebhookStyle | None = None     # signed deliveries of its events (core.webhooks)
     # Both from the spec's `x-sandbox-errors` (the registry fills them in): the envelope, with
     # "{code}", "{message}", "{status}" leaves (see core.errors.render), and the core's table.
     error_template: Any = None

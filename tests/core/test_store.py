@@ -162,6 +162,20 @@ def test_two_processes_see_each_others_writes_deletes_and_resets(twins):
     assert [r["n"] for r in two.all("v", "t", "c")] == ["a", "b"]
 
 
+def test_a_collection_without_a_base_is_gone_after_a_reset_in_every_process(twins):
+    one, two = twins
+    _seeded(one)
+    one.put("v", "t", "new", 1, {"id": 1})
+    one.put("v", "t", "new", 2, {"id": 2})
+    assert len(two.all("v", "t", "new")) == 2  # each holds a copy now
+    assert len(one.all("v", "t", "new")) == 2
+    one.revert()
+    assert two.all("v", "t", "new") == [] and one.all("v", "t", "new") == []
+    two.put("v", "t", "new", 3, {"id": 3})  # created again: no old record comes back
+    assert [r["id"] for r in one.all("v", "t", "new")] == [3]
+    assert [r["id"] for r in two.all("v", "t", "new")] == [3]
+
+
 def test_ids_and_windows_are_exact_across_processes(twins):
     one, two = twins
     _seeded(one)

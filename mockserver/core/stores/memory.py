@@ -49,7 +49,7 @@ class MemoryStore(Store):
         self._lock = threading.RLock()
         self._base: dict[Key, dict[str, dict]] = {}
         self._live: dict[Key, dict[str, dict]] = {}
-        self._owned: set[Key] = set()  # collections whose live dict is no longer the base's
+        self._owned: set[Key] = set()  # collections whose live dict only the live state holds
         self._base_ids: dict[Key, int] = {}
         self._ids: dict[Key, int] = {}
         self._versions: dict[Key, int] = {}
@@ -61,6 +61,7 @@ class MemoryStore(Store):
         self._kv: dict[str, Any] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._feeds: dict[Key, deque] = {}  # (version before, version after, ids) per commit
+        self._snapshots: dict[str, tuple[dict, dict]] = {}  # name -> (summary, state)
 
     # reads -----------------------------------------------------------------------------------
     def get(self, vendor, tenant, collection, record_id):
@@ -152,11 +153,52 @@ class MemoryStore(Store):
 
     def _revert_locked(self) -> None:
         self._feeds.clear()
-        for key in self._owned:
-            self._versions[key] = next(self._changes)
+        for key in {*self._live, *self._base}:  # every collection that is not the base's
+            if self._live.get(key) is not self._base.get(key):
+                self._versions[key] = next(self._changes)
         self._live = dict(self._base)
         self._owned = set()
         self._ids = dict(self._base_ids)
+
+    # snapshots: the live collections are shared with the snapshot, as the base's are with the
+    # live state, and copied by whichever side writes first (copy-on-write per collection)
+    def save_snapshot(self, name, meta):
+        with self._lock:
+            self._owned = set()  # the next write to any collection copies it first
+            saved = {"live": dict(self._live), "ids": dict(self._ids),
+                     "state": copy.deepcopy(self._state),
+                     "counters": {k: v for k, v in self._counters.items() if k != "request"},
+                     "windows": {g: dict(w) for g, w in self._windows.items()},
+                     "kv": copy.deepcopy(self._kv)}
+            summary = {**meta, "collections": len(saved["live"]),
+                       "records": sum(len(c) for c in saved["live"].values())}
+            self._snapshots[name] = (summary, saved)
+            return summary
+
+    def restore_snapshot(self, name):
+        with self._lock:
+            if name not in self._snapshots:
+                return False
+            saved = self._snapshots[name][1]
+            self._feeds.clear()
+            for key in {*self._live, *saved["live"]}:
+                self._versions[key] = next(self._changes)
+            self._live = dict(saved["live"])
+            self._owned = set()
+            self._ids = dict(saved["ids"])
+            self._state = copy.deepcopy(saved["state"])
+            self._counters = {**{k: v for k, v in self._counters.items() if k == "request"},
+                              **saved["counters"]}
+            self._windows = {g: dict(w) for g, w in saved["windows"].items()}
+            self._kv = copy.deepcopy(saved["kv"])
+            return True
+
+    def snapshots(self):
+        return [self._snapshots[n][0] for n in sorted(self._snapshots)]
+
+    def drop_snapshot(self, name):
+        with self._lock:
+            return self._snapshots.pop(name, None) is not None
 
     def lock(self, name):
         with self._lock:

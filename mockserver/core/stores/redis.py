@@ -12,6 +12,7 @@ collection key K = vendor, tenant and collection joined by the unit separator:
 - `P:ids` / `P:b:ids` id sequences; `P:dirty` collections written since the last reset.
 - `P:state` hash of small JSON documents every request reads; `P:ctr` counters; `P:win:G`
   rate-limit windows; `P:l:NAME` bounded lists (journal, outbox); `P:kv` key-value entries.
+- `P:snaps` and `P:snap:NAME:...` named snapshots (layout in redis_scripts.py).
 
 A request starts with one round trip (`begin`: every collection version and state document);
 its reads then come from a process-local copy of each collection, kept in step by version and
@@ -44,7 +45,8 @@ from .memory import FEED, changes_in
 
 SEP = "\x1f"
 
-from .redis_scripts import _BEGIN, _CLEAR_SHARED, _COMMIT, _LOAD, _REVERT, _WINDOW
+from .redis_scripts import (_BEGIN, _CLEAR_SHARED, _COMMIT, _LOAD, _REVERT, _SNAP_DROP,
+                            _SNAP_RESTORE, _SNAP_SAVE, _WINDOW)
 
 
 @dataclass
@@ -124,6 +126,9 @@ class RedisStore(Store):
         self._begin = self._r.register_script(_BEGIN)
         self._known: tuple = (b"", {}, b"", {})  # what begin last saw: versions, state
         self._clear = self._r.register_script(_CLEAR_SHARED)
+        self._snap_save = self._r.register_script(_SNAP_SAVE)
+        self._snap_restore = self._r.register_script(_SNAP_RESTORE)
+        self._snap_drop = self._r.register_script(_SNAP_DROP)
         self._session: ContextVar[dict | None] = ContextVar(f"redis_session_{id(self)}", default=None)
         self._copies: OrderedDict[str, _Copy] = OrderedDict()
         self._copies_size = 0
@@ -183,6 +188,11 @@ class RedisStore(Store):
         the request's view then names the version it read, which its commit will check."""
         ver, gen = self._version_text(k).split(" ")
         with self._lock:
+            if ver == "0":  # no such collection now (a reset removed it): forget any old copy
+                gone = self._copies.pop(k, None)
+                if gone is not None:
+                    self._copies_size -= gone.size
+                return {}
             held = self._copies.get(k)
             if held is not None and held.gen == gen and int(held.ver) >= int(ver):
                 self._copies.move_to_end(k)
@@ -353,7 +363,9 @@ class RedisStore(Store):
             for start in range(0, len(rows), 2000):
                 chunk = dict(list(rows.items())[start:start + 2000])
                 pipe.hset(f"{p}:b:d:{k}", mapping=chunk)
-                pipe.zadd(f"{p}:b:o:{k}", {rid: start + n for n, rid in enumerate(chunk)})
+                # seeded records sort before every committed one (scores from #seq, 1 up)
+                pipe.zadd(f"{p}:b:o:{k}", {rid: start + n - len(rows)
+                                           for n, rid in enumerate(chunk)})
             pipe.copy(f"{p}:b:d:{k}", f"{p}:d:{k}")
             pipe.copy(f"{p}:b:o:{k}", f"{p}:o:{k}")
             pipe.sadd(f"{p}:bkeys", k)
@@ -494,3 +506,22 @@ class RedisStore(Store):
     def clear_shared(self, keep=()):
         self._clear(args=[self._p, *keep])
         self.end()
+
+    # snapshots (one Lua script each: a snapshot is one instant of the store) -----------------
+    def save_snapshot(self, name, meta):
+        colls, records = self._snap_save(args=[self._p, name, b""])
+        summary = {**meta, "collections": int(colls), "records": int(records)}
+        self._r.hset(f"{self._p}:snaps", name, _dumps(summary))
+        return summary
+
+    def restore_snapshot(self, name):
+        done = bool(self._snap_restore(args=[self._p, name]))
+        self.end()
+        return done
+
+    def snapshots(self):
+        saved = self._r.hgetall(f"{self._p}:snaps")
+        return [orjson.loads(saved[n]) for n in sorted(saved, key=_text) if saved[n]]
+
+    def drop_snapshot(self, name):
+        return bool(self._snap_drop(args=[self._p, name]))

@@ -61,7 +61,10 @@ for _ = 1, nkeys do
   local k, n = ARGV[i], tonumber(ARGV[i + 1]); i = i + 2
   local cur = redis.call('HGET', p..':vers', k)
   local oldver, gen = '0', '0'
-  if cur then oldver, gen = string.match(cur, '^(%d+) (%d+)$') end
+  if cur then oldver, gen = string.match(cur, '^(%d+) (%d+)$')
+  else  -- a new collection (or one a reset removed): a new generation, so no stale copy serves
+    gen = tostring(redis.call('HINCRBY', p..':ctr', '#gen', 1))
+  end
   local ver = redis.call('HINCRBY', p..':ctr', '#ver', 1)
   for _ = 1, n do
     local id, rec = ARGV[i], ARGV[i + 1]; i = i + 2
@@ -145,4 +148,97 @@ for _, l in ipairs(redis.call('SMEMBERS', p..':lists')) do redis.call('DEL', p..
 redis.call('HINCRBY', p..':ctr', '#state', 1)
 redis.call('DEL', p..':kv')  -- the registries of names stay: every process noted its own
 return 1
+"""
+
+# Snapshots: under S = P:snap:NAME, `S:d:K` / `S:o:K` copies of each collection, `S:colls` the
+# collections, `S:ids`, `S:state`, `S:kv` copies, `S:ctr` the counters (but the request counter
+# and the store's own `#` counters), `S:win:G` / `S:wins` the rate-limit windows; `P:snaps` hash
+# name -> summary JSON. Each script runs atomically, so a snapshot is one instant of the store.
+_SNAP_DROP_KEYS = """
+local function drop_snapshot(p, name)
+  local s = p..':snap:'..name
+  for _, k in ipairs(redis.call('SMEMBERS', s..':colls')) do
+    redis.call('DEL', s..':d:'..k, s..':o:'..k)
+  end
+  for _, g in ipairs(redis.call('SMEMBERS', s..':wins')) do redis.call('DEL', s..':win:'..g) end
+  redis.call('DEL', s..':colls', s..':wins', s..':ids', s..':state', s..':kv', s..':ctr')
+  return redis.call('HDEL', p..':snaps', name)
+end
+"""
+
+_SNAP_SAVE = _SNAP_DROP_KEYS + """
+local p, name, meta = ARGV[1], ARGV[2], ARGV[3]
+local s = p..':snap:'..name
+drop_snapshot(p, name)
+local function keep(src, dst)
+  if redis.call('EXISTS', src) == 1 then redis.call('COPY', src, dst, 'REPLACE') end
+end
+local colls, records = 0, 0
+local vers = redis.call('HKEYS', p..':vers')
+for _, k in ipairs(vers) do
+  keep(p..':d:'..k, s..':d:'..k)
+  keep(p..':o:'..k, s..':o:'..k)
+  redis.call('SADD', s..':colls', k)
+  colls = colls + 1
+  records = records + redis.call('HLEN', p..':d:'..k)
+end
+keep(p..':ids', s..':ids')
+keep(p..':state', s..':state')
+keep(p..':kv', s..':kv')
+local ctr = redis.call('HGETALL', p..':ctr')
+for j = 1, #ctr, 2 do
+  if ctr[j] ~= 'request' and string.sub(ctr[j], 1, 1) ~= '#' then
+    redis.call('HSET', s..':ctr', ctr[j], ctr[j + 1])
+  end
+end
+for _, g in ipairs(redis.call('SMEMBERS', p..':wins')) do
+  if redis.call('EXISTS', p..':win:'..g) == 1 then
+    redis.call('COPY', p..':win:'..g, s..':win:'..g, 'REPLACE')
+    redis.call('SADD', s..':wins', g)
+  end
+end
+redis.call('HSET', p..':snaps', name, meta)
+return {colls, records}
+"""
+
+_SNAP_RESTORE = """
+local p, name = ARGV[1], ARGV[2]
+local s = p..':snap:'..name
+if redis.call('HEXISTS', p..':snaps', name) == 0 then return 0 end
+-- the live collections go (each is dirty: a reset copies the base back)
+for _, k in ipairs(redis.call('HKEYS', p..':vers')) do
+  redis.call('DEL', p..':d:'..k, p..':o:'..k, p..':c:'..k)
+  redis.call('SADD', p..':dirty', k)
+end
+redis.call('DEL', p..':vers')
+-- the snapshot's come back, each at a new version and generation (copied again, whole)
+for _, k in ipairs(redis.call('SMEMBERS', s..':colls')) do
+  if redis.call('EXISTS', s..':d:'..k) == 1 then redis.call('COPY', s..':d:'..k, p..':d:'..k) end
+  if redis.call('EXISTS', s..':o:'..k) == 1 then redis.call('COPY', s..':o:'..k, p..':o:'..k) end
+  local ver = redis.call('HINCRBY', p..':ctr', '#ver', 1)
+  local gen = redis.call('HINCRBY', p..':ctr', '#gen', 1)
+  redis.call('HSET', p..':vers', k, ver..' '..gen)
+  redis.call('SADD', p..':dirty', k)
+end
+redis.call('HINCRBY', p..':ctr', '#ver', 1)
+for _, part in ipairs({'ids', 'state', 'kv'}) do
+  redis.call('DEL', p..':'..part)
+  if redis.call('EXISTS', s..':'..part) == 1 then redis.call('COPY', s..':'..part, p..':'..part) end
+end
+redis.call('HINCRBY', p..':ctr', '#state', 1)
+for _, field in ipairs(redis.call('HKEYS', p..':ctr')) do
+  if field ~= 'request' and string.sub(field, 1, 1) ~= '#' then redis.call('HDEL', p..':ctr', field) end
+end
+local ctr = redis.call('HGETALL', s..':ctr')
+for j = 1, #ctr, 2 do redis.call('HSET', p..':ctr', ctr[j], ctr[j + 1]) end
+for _, g in ipairs(redis.call('SMEMBERS', p..':wins')) do redis.call('DEL', p..':win:'..g) end
+for _, g in ipairs(redis.call('SMEMBERS', s..':wins')) do
+  redis.call('COPY', s..':win:'..g, p..':win:'..g, 'REPLACE')
+  redis.call('SADD', p..':wins', g)
+end
+return 1
+"""
+
+_SNAP_DROP = _SNAP_DROP_KEYS + """
+return drop_snapshot(ARGV[1], ARGV[2])
 """

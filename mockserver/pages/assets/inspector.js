@@ -10,7 +10,7 @@
   const {el, json, pretty} = Sandbox;
   const $ = (id) => document.getElementById(id);
   const state = {entries: [], drawn: "", selected: null, clock: null, limit: true,
-                 deliveries: false};
+                 deliveries: false, delivery: null};
 
   function report(message) {
     $("notice").textContent = message || "";
@@ -90,7 +90,9 @@
     )));
   }
 
-  function showFields(title, record) {
+  function showFields(title, record, delivery = null) {
+    state.delivery = delivery;  // the delivery shown, which "Redeliver" sends again
+    $("detail-redeliver").hidden = delivery === null;
     $("detail-title").textContent = title;
     $("detail-fields").replaceChildren(...Object.entries(record).flatMap(([name, value]) => [
       el("dt", {}, name),
@@ -109,6 +111,7 @@
 
   function closeEntry() {
     state.selected = null;
+    state.delivery = null;
     $("detail").hidden = true;
     drawJournal();
   }
@@ -135,7 +138,7 @@
       el("td", {}, rule.vendor || "any"),
       el("td", {}, rule.method || "any"),
       el("td", {}, el("code", {}, rule.path)),
-      el("td", {}, [rule.status, rule.latency_ms != null ? `+${rule.latency_ms} ms` : null]
+      el("td", {}, [rule.kind === "status" ? rule.status : rule.kind, rule.latency_ms != null ? `+${rule.latency_ms} ms` : null]
         .filter((part) => part != null).join(" ")),
       el("td", {}, rule.times ? `${rule.hits} / ${rule.times}` : `${rule.hits}`),
     )));
@@ -177,12 +180,26 @@
       const attempts = delivery.attempts || [];
       const last = attempts.length ? attempts[attempts.length - 1] : {};
       return el("tr", {dataset: {id: delivery.id ?? ""},
-                       onclick: () => showFields(`Delivery ${delivery.id ?? ""}`, delivery)},
+                       onclick: () => openDelivery(delivery)},
         el("td", {}, delivery.event),
         el("td", {class: "path"}, delivery.target),
+        el("td", {class: "state"}, delivery.state ?? ""),
         el("td", {class: "num"}, attempts.length),
-        el("td", {}, last.status ?? ""));
+        el("td", {}, last.status ?? (last.error ? "error" : "")));
     }));
+  }
+
+  function openDelivery(delivery) {
+    state.selected = null;
+    drawJournal();
+    showFields(`Delivery ${delivery.id ?? ""}`, delivery, delivery.id ?? null);
+  }
+
+  async function redeliver() {
+    const id = state.delivery;
+    if (id === null) return;
+    openDelivery(await json("POST", `${API}/webhooks/deliveries/${encodeURIComponent(id)}/redeliver`));
+    await loadDeliveries();
   }
 
   // -- credentials, health, reset -----------------------------------------------------------------
@@ -233,6 +250,12 @@
       await loadFaults();
     }));
     $("reset").addEventListener("click", () => attempt(reset));
+    $("detail-redeliver").addEventListener("click", () => attempt(redeliver));
+    $("deliveries-clear").addEventListener("click", () => attempt(async () => {
+      await json("DELETE", `${API}/webhooks/deliveries`);
+      if (state.delivery !== null) closeEntry();
+      await loadDeliveries();
+    }));
   }
 
   wire();

@@ -12,6 +12,9 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Iterator
 
+from . import records
+from .records import RATING_CODES
+
 V = "deskie"
 DAY = 86400
 
@@ -72,24 +75,22 @@ def _account(acc: dict, pools: dict, rng, now: int):
 
     staff = []
     for i, a in enumerate(acc.get("agents", [])):
-        staff.append({
-            "staff_id": a["staff_id"], "staff_email": a["email"], "staff_full_name": a["full_name"],
-            "staff_signature": a.get("signature", ""), "thumbnail": "", "active": a["active"],
-            "access": a["access"], "groups": list(a.get("groups", [])),
-            "role_id": a.get("role_id", 0), "status_id": a.get("status_id", 1),
-            "created_at": created_base - (len(acc["agents"]) - i) * 7 * DAY,
-            "updated_at": created_base})
+        staff.append(records.staff(
+            a["staff_id"], staff_email=a["email"], staff_full_name=a["full_name"],
+            staff_signature=a.get("signature", ""), active=a["active"], access=a["access"],
+            groups=a.get("groups", []), role_id=a.get("role_id", 0),
+            status_id=a.get("status_id", 1),
+            created_at=created_base - (len(acc["agents"]) - i) * 7 * DAY,
+            updated_at=created_base))
     yield from rows("staff", staff, "staff_id")
-    for collection, key in (("groups", "group_id"), ("labels", "label_id"),
-                            ("custom_fields", "field_id"), ("languages", "language_id"),
+    yield from rows("groups", [records.group(**{"created_at": created_base,
+                                                "updated_at": created_base, **g})
+                               for g in acc.get("groups", [])], "group_id")
+    yield from rows("labels", [records.label(**lab) for lab in acc.get("labels", [])], "label_id")
+    for collection, key in (("custom_fields", "field_id"), ("languages", "language_id"),
                             ("custom_channels", "channel_id"), ("client_emails", "email_id"),
                             ("staff_roles", "role_id"), ("staff_statuses", "status_id")):
-        records = [dict(r) for r in acc.get(collection, [])]
-        if collection == "groups":
-            for r in records:
-                r.setdefault("created_at", created_base)
-                r.setdefault("updated_at", created_base)
-        yield from rows(collection, records, key)
+        yield from rows(collection, [dict(r) for r in acc.get(collection, [])], key)
     filters = []
     for f in acc.get("filters", []):
         filters.append({"filter_id": f["filter_id"], "filter_name": f["filter_name"],
@@ -115,8 +116,9 @@ def _account(acc: dict, pools: dict, rng, now: int):
     # companies ---------------------------------------------------------------------------
     companies = []
     for c in pinned.get("companies", []):
-        companies.append({**_company_defaults(), **c, "created_at": rfc_ts(c["created_at"]),
-                          "updated_at": rfc_ts(c.get("updated_at", c["created_at"]))})
+        companies.append(records.company(**{**c, "created_at": rfc_ts(c["created_at"]),
+                                            "updated_at": rfc_ts(c.get("updated_at",
+                                                                       c["created_at"]))}))
     stems, suffixes = pools.get("company_stems", ["Acme"]), pools.get("company_suffixes", ["Inc."])
     cid = start.get("company", 1)
     for i in range(counts.get("companies", 0)):
@@ -124,12 +126,12 @@ def _account(acc: dict, pools: dict, rng, now: int):
         name = f"{stem} {rnd.choice(suffixes)}" + (f" {i // len(stems) + 1}" if i >= len(stems) else "")
         slug = stem.lower().replace(" ", "-")
         made = now - rnd.randint(30, 700) * DAY
-        companies.append({**_company_defaults(), "company_id": cid, "company_name": name,
-                          "company_domains": f"{slug}{i}.example.com",
-                          "company_default_group": rnd.choice(groups) if groups else 0,
-                          "company_address": f"{rnd.randint(1, 200)} {rnd.choice(LAST_NAMES)} Street",
-                          "company_note": rnd.choice(("", "Key account", "Pays late", "Partner")),
-                          "created_at": made, "updated_at": made + rnd.randint(0, 20) * DAY})
+        companies.append(records.company(
+            cid, company_name=name, company_domains=f"{slug}{i}.example.com",
+            company_default_group=rnd.choice(groups) if groups else 0,
+            company_address=f"{rnd.randint(1, 200)} {rnd.choice(LAST_NAMES)} Street",
+            company_note=rnd.choice(("", "Key account", "Pays late", "Partner")),
+            created_at=made, updated_at=made + rnd.randint(0, 20) * DAY))
         cid += 1
     generated = companies[len(pinned.get("companies", [])):]
     for c in generated[:counts.get("companies_blocked", 0)]:
@@ -144,8 +146,8 @@ def _account(acc: dict, pools: dict, rng, now: int):
     users = []
     for u in pinned.get("users", []):
         made = rfc_ts(u["created_at"])
-        user = {**_user_defaults(), **u, "created_at": made,
-                "updated_at": rfc_ts(u.get("updated_at", u["created_at"]))}
+        user = records.user(**{"confirmed": True, **u, "created_at": made,
+                               "updated_at": rfc_ts(u.get("updated_at", u["created_at"]))})
         if user.get("company_id") and not user.get("company_name"):
             user["company_name"] = next((c["company_name"] for c in companies
                                          if c["company_id"] == user["company_id"]), "")
@@ -163,10 +165,8 @@ def _account(acc: dict, pools: dict, rng, now: int):
         kind = _pick(rnd, type_share)
         stem, surname = rnd.choice(names), rnd.choice(surnames)
         made = now - int(rnd.uniform(1, 600) * DAY)
-        user = {**_user_defaults(), "user_id": uid, "type": kind,
-                "user_full_name": f"{stem.capitalize()} {surname.capitalize()}",
-                "language_id": acc.get("default_language_id", 1), "created_at": made,
-                "updated_at": made + rnd.randint(0, 30) * DAY, "confirmed": rnd.random() < 0.8}
+        updated, confirmed = made + rnd.randint(0, 30) * DAY, rnd.random() < 0.8
+        identity, employer = {}, {}
         if kind == "email":
             email = None
             while email is None or email in seen_emails:
@@ -174,7 +174,7 @@ def _account(acc: dict, pools: dict, rng, now: int):
                                                     n2=rnd.randint(10, 99))
                 email = f"{local}@{rnd.choice(domains)}"
             seen_emails.add(email)
-            user["user_email"] = email
+            identity["user_email"] = email
         elif kind == "phone":
             phone = None
             while phone is None or phone in seen_phones:
@@ -182,21 +182,25 @@ def _account(acc: dict, pools: dict, rng, now: int):
                 phone = prefix + "".join(str(rnd.randint(0, 9))
                                          for _ in range(digits - (len(prefix) - 1)))
             seen_phones.add(phone)
-            user["user_phone"] = phone
+            identity["user_phone"] = phone
         elif kind == "telegram":
-            user["telegram_data"] = f"@{stem}_{surname}{rnd.randint(1, 999)}"
-            user["telegram_id"] = str(rnd.randint(10 ** 8, 10 ** 9))
+            identity["telegram_data"] = f"@{stem}_{surname}{rnd.randint(1, 999)}"
+            identity["telegram_id"] = str(rnd.randint(10 ** 8, 10 ** 9))
         else:
             channels = [c["channel_api_key"] for c in acc.get("custom_channels", [])] or ["cch1"]
-            user["type"] = "custom"
-            user["user_custom_id"] = f"ext-{rnd.randint(1000, 99999)}"
-            user["user_custom_channel"] = rnd.choice(channels)
+            kind = "custom"
+            identity["user_custom_id"] = f"ext-{rnd.randint(1000, 99999)}"
+            identity["user_custom_channel"] = rnd.choice(channels)
         if live_companies and rnd.random() < counts.get("users_with_company_share", 0):
             company = rnd.choice(live_companies)
-            user["company_id"] = company["company_id"]
-            user["company_name"] = company["company_name"]
-            user["company_position"] = rnd.choice(("Manager", "CEO", "Engineer", "Accountant", ""))
-        users.append(user)
+            employer = {"company_id": company["company_id"],
+                        "company_name": company["company_name"],
+                        "company_position": rnd.choice(("Manager", "CEO", "Engineer",
+                                                        "Accountant", ""))}
+        users.append(records.user(
+            uid, type=kind, user_full_name=f"{stem.capitalize()} {surname.capitalize()}",
+            language_id=acc.get("default_language_id", 1), created_at=made, updated_at=updated,
+            confirmed=confirmed, **identity, **employer))
         uid += 1
     generated_users = users[len(pinned.get("users", [])):]
     blocked, deleted = counts.get("users_blocked", 0), counts.get("users_deleted", 0)
@@ -219,14 +223,13 @@ def _account(acc: dict, pools: dict, rng, now: int):
         _pinned_case(c, acc, cases, messages, changelog, ids, by_user)
     for r in pinned.get("ratings", []):
         case = next((x for x in cases if x["case_id"] == r["case_id"]), None)
-        ratings.append({"rating_id": r["rating_id"], "rating": str(r["rating"]),
-                        "rating_comment": r.get("rating_comment", ""),
-                        "rated_staff_id": r.get("rated_staff_id", 0), "case_id": r["case_id"],
-                        "message_id": r.get("message_id", 0), "staff_id": r.get("staff_id", 0),
-                        "group_id": r.get("group_id", 0),
-                        "user_id": case["user_id"] if case else 0,
-                        "created_at": rfc_ts(r["created_at"]),
-                        "updated_at": rfc_ts(r.get("updated_at", r["created_at"]))})
+        ratings.append(records.rating(
+            r["rating_id"], rating=str(r["rating"]), case=case or {"case_id": r["case_id"]},
+            rating_comment=r.get("rating_comment", ""),
+            rated_staff_id=r.get("rated_staff_id", 0), message_id=r.get("message_id", 0),
+            staff_id=r.get("staff_id", 0), group_id=r.get("group_id", 0),
+            created_at=rfc_ts(r["created_at"]),
+            updated_at=rfc_ts(r.get("updated_at", r["created_at"]))))
         ids["rating"] = max(ids["rating"], r["rating_id"] + 1)
     case_id = start.get("case", 1)
     live_users = [u for u in users if not u["deleted"]]
@@ -248,17 +251,14 @@ def _account(acc: dict, pools: dict, rng, now: int):
         if status != "open" and staff_id == 0 and eligible:
             staff_id = rnd.choice(eligible)["staff_id"]
         channel = _pick(rnd, channels)
-        case = {"case_id": case_id, "case_number": f"{rnd.randint(100, 999)}-{rnd.randint(100000, 999999)}",
-                "subject": rnd.choice(SUBJECTS), "user_id": user["user_id"], "staff_id": staff_id,
-                "group_id": group, "status": status, "priority": _pick(rnd, counts.get(
-                    "case_priority_share", {"normal": 1.0})), "channel": channel,
-                "recipient": rnd.choice(emails) if channel == "email" else channel,
-                "recipient_cc": "", "recipient_bcc": "", "deleted": False, "spam": False,
-                "created_at": created, "updated_at": created, "closed_at": None,
-                "last_response_at": None, "first_response_at": None, "parent_case_id": 0,
-                "language_id": user.get("language_id") or acc.get("default_language_id", 1),
-                "custom_fields": {}, "labels": sorted(rnd.sample(labels, min(len(labels), rnd.randint(lab_lo, lab_hi)))),
-                "locked_labels": []}
+        case = records.case(
+            case_id, records.case_number(rnd), subject=rnd.choice(SUBJECTS),
+            user_id=user["user_id"], staff_id=staff_id, group_id=group, status=status,
+            priority=_pick(rnd, counts.get("case_priority_share", {"normal": 1.0})),
+            channel=channel, recipient=rnd.choice(emails) if channel == "email" else channel,
+            created_at=created,
+            language_id=user.get("language_id") or acc.get("default_language_id", 1),
+            labels=sorted(rnd.sample(labels, min(len(labels), rnd.randint(lab_lo, lab_hi)))))
         # the conversation: customer first, then alternating agent / customer
         moment = created
         author_staff = staff_id or (rnd.choice(eligible)["staff_id"] if eligible else 0)
@@ -272,12 +272,11 @@ def _account(acc: dict, pools: dict, rng, now: int):
         conversation = []
         for k in range(n):
             from_agent = k % 2 == 1 and author_staff
-            msg = {"message_id": ids["message"], "case_id": case_id,
-                   "user_id": 0 if from_agent else user["user_id"],
-                   "staff_id": author_staff if from_agent else 0,
-                   "content": rnd.choice(AGENT_LINES if from_agent else USER_LINES),
-                   "content_html": "", "attachments": [], "note": False,
-                   "sent_via_rule": False, "created_at": moment, "sent_at": moment}
+            msg = records.message(
+                ids["message"], case_id=case_id, user_id=0 if from_agent else user["user_id"],
+                staff_id=author_staff if from_agent else 0,
+                content=rnd.choice(AGENT_LINES if from_agent else USER_LINES),
+                created_at=moment)
             if rnd.random() < counts.get("attachments_share", 0):
                 msg["attachments"] = [_attachment(ids, rnd, tenant)
                                       for _ in range(rnd.randint(1, 2))]
@@ -289,10 +288,9 @@ def _account(acc: dict, pools: dict, rng, now: int):
             if not author_staff:
                 break
             at = rnd.randint(created, max(created, moment))
-            conversation.append({"message_id": ids["message"], "case_id": case_id, "user_id": 0,
-                                 "staff_id": author_staff, "content": rnd.choice(NOTE_LINES),
-                                 "content_html": "", "attachments": [], "note": True,
-                                 "sent_via_rule": False, "created_at": at, "sent_at": at})
+            conversation.append(records.message(
+                ids["message"], case_id=case_id, staff_id=author_staff,
+                content=rnd.choice(NOTE_LINES), note=True, created_at=at))
             ids["message"] += 1
         replies = [m for m in conversation if m["staff_id"] and not m["note"]]
         if replies:
@@ -316,9 +314,10 @@ def _account(acc: dict, pools: dict, rng, now: int):
             events.insert(len(events) - 1, ("status", f"user_{user['user_id']}", "closed", "open"))
         span = max(1, case["updated_at"] - created)
         for k, (event, by, old, new) in enumerate(events):
-            changelog.append({"id": ids["changelog"], "case_id": case_id,
-                              "created_at": created + span * (k + 1) // (len(events) + 1),
-                              "event": event, "done_by": by, "old_value": old, "value": new})
+            changelog.append(records.changelog(
+                ids["changelog"], case_id=case_id,
+                created_at=created + span * (k + 1) // (len(events) + 1), event=event,
+                done_by=by, old_value=old, value=new))
             ids["changelog"] += 1
         if status == "closed" and rnd.random() < counts.get("rated_share_of_closed", 0):
             rating = rnd.choices(("low", "middle", "high"), weights=(1, 2, 5))[0]
@@ -327,17 +326,13 @@ def _account(acc: dict, pools: dict, rng, now: int):
             target = rnd.choice(replies) if replies and rnd.random() < 0.5 else None
             at = min(case["closed_at"] + rnd.randint(60, DAY), now - 10)
             if target:
-                target.update(rating=rating, rating_comment=comment,
-                              rated_staff_id=target["staff_id"])
+                records.rated(target, rating, comment, target["staff_id"])
             else:
-                case.update(rating=rating, rating_comment=comment, rated_staff_id=0)
-            ratings.append({"rating_id": ids["rating"], "rating": RATING_CODES[rating],
-                            "rating_comment": comment,
-                            "rated_staff_id": target["staff_id"] if target else 0,
-                            "case_id": case_id,
-                            "message_id": target["message_id"] if target else 0,
-                            "staff_id": staff_id, "group_id": group,
-                            "user_id": user["user_id"], "created_at": at, "updated_at": at})
+                records.rated(case, rating, comment, 0)
+            ratings.append(records.rating(
+                ids["rating"], rating=RATING_CODES[rating], case=case, rating_comment=comment,
+                rated_staff_id=target["staff_id"] if target else 0,
+                message_id=target["message_id"] if target else 0, created_at=at))
             ids["rating"] += 1
         by_user[user["user_id"]]["last_contact_at"] = max(
             by_user[user["user_id"]].get("last_contact_at") or 0, last)
@@ -363,8 +358,9 @@ def _account(acc: dict, pools: dict, rng, now: int):
     changes = []
     sid = start.get("status_change", 1)
     for s in pinned.get("status_changes", []):
-        changes.append({"id": sid, "staff_id": s["staff_id"], "timestamp": int(s["timestamp"]),
-                        "from": s["from"], "to": s["to"]})
+        changes.append(records.status_change(sid, staff_id=s["staff_id"],
+                                             timestamp=int(s["timestamp"]), from_=s["from"],
+                                             to=s["to"]))
         sid += 1
     for agent in agents:
         if not agent["active"]:
@@ -376,26 +372,11 @@ def _account(acc: dict, pools: dict, rng, now: int):
         current = 2
         for moment in moments:
             nxt = rnd.choice([x for x in statuses if x != current] or statuses)
-            changes.append({"id": sid, "staff_id": agent["staff_id"], "timestamp": moment,
-                            "from": current, "to": nxt})
+            changes.append(records.status_change(sid, staff_id=agent["staff_id"],
+                                                 timestamp=moment, from_=current, to=nxt))
             current = nxt
             sid += 1
     yield from rows("status_changes", changes, "id")
-
-
-RATING_CODES = {"low": "1", "middle": "2", "high": "3"}
-
-
-def _company_defaults() -> dict:
-    return {"company_domains": "", "company_default_group": 0, "company_address": "",
-            "company_note": "", "active": True, "deleted": False}
-
-
-def _user_defaults() -> dict:
-    return {"user_full_name": "", "company_id": 0, "company_name": "", "company_position": "",
-            "thumbnail": "", "confirmed": True, "active": True, "deleted": False,
-            "last_contact_at": None, "language_id": 0, "custom_fields": {}, "linked_users": [],
-            "user_note": ""}
 
 
 def _attachment(ids, rnd, tenant) -> dict:
@@ -403,39 +384,29 @@ def _attachment(ids, rnd, tenant) -> dict:
     ids["file"] += 1
     name, mime = rnd.choice((("screenshot.png", "image/png"), ("invoice.pdf", "application/pdf"),
                              ("log.txt", "text/plain")))
-    return {"file_id": file_id, "file_name": name, "file_size": rnd.randint(1000, 900000),
-            "mime_type": mime, "url": f"https://{tenant}.deskie.io/attachments/{file_id}/{name}"}
+    return records.attachment(file_id, tenant, file_name=name,
+                              file_size=rnd.randint(1000, 900000), mime_type=mime)
 
 
 def _pinned_case(c: dict, acc: dict, cases, messages, changelog, ids, by_user) -> None:
     created = rfc_ts(c["created_at"])
-    case = {"case_id": c["case_id"], "case_number": c["case_number"], "subject": c["subject"],
-            "user_id": c["user_id"], "staff_id": c.get("staff_id", 0),
-            "group_id": c.get("group_id", 0), "status": c.get("status", "open"),
-            "priority": c.get("priority", "normal"), "channel": c.get("channel", "email"),
-            "recipient": c.get("recipient", ""), "recipient_cc": c.get("recipient_cc", ""),
-            "recipient_bcc": c.get("recipient_bcc", ""), "deleted": c.get("deleted", False),
-            "spam": c.get("spam", False), "created_at": created,
-            "updated_at": rfc_ts(c.get("updated_at", c["created_at"])),
-            "closed_at": None if c.get("closed_at", "-") == "-" else rfc_ts(c["closed_at"]),
-            "last_response_at": None, "first_response_at": None,
-            "parent_case_id": c.get("parent_case_id", 0),
-            "language_id": c.get("language_id", acc.get("default_language_id", 1)),
-            "custom_fields": dict(c.get("custom_fields") or {}),
-            "labels": list(c.get("labels") or []), "locked_labels": list(c.get("locked_labels") or [])}
-    for key in ("rating", "rating_comment", "rated_staff_id"):
-        if key in c:
-            case[key] = c[key]
+    given = {k: c[k] for k in ("staff_id", "group_id", "status", "priority", "channel",
+                               "recipient", "recipient_cc", "recipient_bcc", "deleted", "spam",
+                               "parent_case_id") if k in c}
+    case = records.case(
+        c["case_id"], c["case_number"], subject=c["subject"], user_id=c["user_id"], **given,
+        created_at=created, updated_at=rfc_ts(c.get("updated_at", c["created_at"])),
+        closed_at=None if c.get("closed_at", "-") == "-" else rfc_ts(c["closed_at"]),
+        language_id=c.get("language_id", acc.get("default_language_id", 1)),
+        custom_fields=c.get("custom_fields"), labels=c.get("labels") or [],
+        locked_labels=c.get("locked_labels") or [])
+    _copy_rating(c, case)
     for m in c.get("messages", []):
         at = rfc_ts(m["created_at"])
-        msg = {"message_id": m["message_id"], "case_id": c["case_id"],
-               "user_id": m.get("user_id", 0), "staff_id": m.get("staff_id", 0),
-               "content": m.get("content", ""), "content_html": m.get("content_html", ""),
-               "attachments": [], "note": m.get("note", False), "sent_via_rule": False,
-               "created_at": at, "sent_at": at}
-        for key in ("rating", "rating_comment", "rated_staff_id"):
-            if key in m:
-                msg[key] = m[key]
+        msg = records.message(m["message_id"], case_id=c["case_id"], created_at=at,
+                              **{k: m[k] for k in ("user_id", "staff_id", "content",
+                                                   "content_html", "note") if k in m})
+        _copy_rating(m, msg)
         messages.append(msg)
         if msg["staff_id"] and not msg["note"]:
             case["first_response_at"] = min(case["first_response_at"] or at, at)
@@ -447,9 +418,16 @@ def _pinned_case(c: dict, acc: dict, cases, messages, changelog, ids, by_user) -
     if case["closed_at"]:
         case["updated_at"] = max(case["updated_at"], case["closed_at"])
     for e in c.get("changelog", []):
-        changelog.append({"id": ids["changelog"], "case_id": c["case_id"],
-                          "created_at": rfc_ts(e["created_at"]), "event": e["event"],
-                          "done_by": e["done_by"], "old_value": str(e.get("old_value", "")),
-                          **({"value": str(e["value"])} if "value" in e else {})})
+        changelog.append(records.changelog(
+            ids["changelog"], case_id=c["case_id"], created_at=rfc_ts(e["created_at"]),
+            event=e["event"], done_by=e["done_by"], old_value=e.get("old_value", ""),
+            value=e.get("value")))
         ids["changelog"] += 1
     cases.append(case)
+
+
+def _copy_rating(pinned: dict, record: dict) -> None:
+    """A pinned case's or message's rating fields, as the seed file gives them."""
+    for key in ("rating", "rating_comment", "rated_staff_id"):
+        if key in pinned:
+            record[key] = pinned[key]

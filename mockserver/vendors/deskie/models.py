@@ -14,6 +14,8 @@ from mockserver.core.errors import SandboxError
 from mockserver.core.rng import HEX, token
 from mockserver.core.vendor import PRINCIPAL_KINDS, Principal
 
+from . import records
+
 V = "deskie"
 
 # Plan -> (RPM per enabled agent, floor, cap): overview "API rate limits depend on your plan".
@@ -197,6 +199,12 @@ def next_id(ctx, collection: str) -> int:
     return ctx.store.next_id(V, ctx.tenant, collection)
 
 
+def create(ctx, collection: str, build) -> dict:
+    """A new record: `build(new_id)` makes it (a records constructor), and it is saved."""
+    record_id = next_id(ctx, collection)
+    return save(ctx, collection, record_id, build(record_id))
+
+
 def now_ts(ctx) -> int:
     return int(ctx.clock.timestamp())
 
@@ -204,9 +212,196 @@ def now_ts(ctx) -> int:
 def log_change(ctx, case_id: int, event: str, old, new, by: str | None = None) -> None:
     """A changelog entry (vendor-notes §4.8), recorded as the authenticating agent."""
     entry_id = next_id(ctx, "changelog")
-    save(ctx, "changelog", entry_id, {
-        "id": entry_id, "case_id": case_id, "created_at": now_ts(ctx), "event": event,
-        "done_by": by or f"staff_{me(ctx)}", "old_value": str(old), "value": str(new)})
+    save(ctx, "changelog", entry_id, records.changelog(
+        entry_id, case_id=case_id, created_at=now_ts(ctx), event=event,
+        done_by=by or f"staff_{me(ctx)}", old_value=old, value=str(new)))
+
+
+def attachments(ctx, files: list[tuple]) -> list[dict]:
+    """The attachment records of checked uploads (file_name, size, mime), each with a new id."""
+    return [records.attachment(next_id(ctx, "files"), ctx.tenant, file_name=file_name,
+                               file_size=size, mime_type=mime) for file_name, size, mime in files]
+
+
+def custom_field_values(given: dict | None) -> dict:
+    """Custom field values as stored: text and checkbox values as sent, anything else as text."""
+    return {k: v if isinstance(v, (str, bool)) else str(v) for k, v in (given or {}).items()}
+
+
+def default_language(ctx) -> int:
+    return account(ctx.store, ctx.tenant)["default_language_id"]
+
+
+def customer_for_case(ctx, body: dict) -> dict:
+    """§4.2: the customer of a new case by user_email, user_phone or user_custom_id; an unknown
+    one is built here (with a new id) and saved by the caller with the case."""
+    users = ctx.store.all(V, ctx.tenant, "users")
+    email, phone = body.get("user_email"), body.get("user_phone")
+    if email is not None:
+        if not valid_email(email):
+            raise SandboxError(400, "incorrect_user_email", f"{email!r} is not an e-mail address")
+        match = next((u for u in users
+                      if (u.get("user_email") or "").casefold() == email.casefold()), None)
+        kind, identity = "email", {"user_email": email}
+    elif phone is not None:
+        match = next((u for u in users if u.get("user_phone") == phone), None)
+        kind, identity = "phone", {"user_phone": phone}
+    else:
+        channel, custom = body.get("channel") or "", body.get("user_custom_id")
+        if not channel.startswith("cch"):
+            raise SandboxError(400, "validation_error",
+                               "user_custom_id needs a custom channel (channel: cchN)")
+        match = next((u for u in users if u.get("user_custom_id") == custom
+                      and u.get("user_custom_channel") == channel), None)
+        kind, identity = "custom", {"user_custom_id": custom, "user_custom_channel": channel}
+    if match is not None:
+        return match
+    return records.user(next_id(ctx, "users"), type=kind, **identity,
+                        user_full_name=body.get("user_full_name", ""), created_at=now_ts(ctx),
+                        language_id=body.get("language_id") or default_language(ctx))
+
+
+def customer_blocked(ctx, user: dict) -> bool:
+    """§6.2, §9: a blocked user, or a user of a blocked company: their new cases go to spam."""
+    company = user.get("company_id") and ctx.store.get(V, ctx.tenant, "companies",
+                                                       user["company_id"])
+    return not user["active"] or bool(company and not company["active"])
+
+
+def upsert_rating(ctx, case: dict, message_id: int, rating: str, comment: str,
+                  rated_staff_id: int) -> None:
+    """A rating of the case (message_id 0) or of a reply also becomes, or replaces, a
+    stats_satisfaction row (reports page)."""
+    existing = next((r for r in ctx.store.all(V, ctx.tenant, "ratings")
+                     if r["case_id"] == case["case_id"] and r.get("message_id", 0) == message_id),
+                    None)
+    now = now_ts(ctx)
+    rating_id = existing["rating_id"] if existing else next_id(ctx, "ratings")
+    save(ctx, "ratings", rating_id, records.rating(
+        rating_id, rating=records.RATING_CODES[rating], case=case, rating_comment=comment,
+        rated_staff_id=rated_staff_id, message_id=message_id,
+        created_at=existing["created_at"] if existing else now, updated_at=now))
+
+
+# -- cascades -------------------------------------------------------------------------------
+# What a change to one record does to others. Each checks all it refuses before its first write.
+def hand_over(ctx, kind: str, old: dict, statuses, replace) -> None:
+    """§7.2 / §8: `replace` (replace_staff_id / replace_group_id) takes over the cases of the
+    agent or group (kind "staff" / "group") that is disabled (open and waiting cases, `statuses`)
+    or deleted (all, None), and for a group the companies that default to it. Required only
+    when something must move, and then another active agent or group."""
+    field = f"{kind}_id"
+    old_id = old[field]
+    cases = [c for c in ctx.store.all(V, ctx.tenant, "cases")
+             if c[field] == old_id and (statuses is None or c["status"] in statuses)]
+    companies = [c for c in ctx.store.all(V, ctx.tenant, "companies")
+                 if c["company_default_group"] == old_id] if kind == "group" else []
+    if not (cases or companies) and not replace:
+        return
+    label = "agent" if kind == "staff" else "group"
+    if not replace:
+        raise SandboxError(400, f"replace_{field}_required",
+                           f"{label} {old_id} still has cases"
+                           f"{' or companies' if kind == 'group' else ''}: "
+                           f"give {kind}.replace_{field}")
+    other = ctx.store.get(V, ctx.tenant, "staff" if kind == "staff" else "groups", replace)
+    if other is None or not other["active"] or replace == old_id:
+        raise SandboxError(400, f"wrong_replace_{field}",
+                           f"replace_{field} must be another active {label}")
+    for case in cases:
+        save(ctx, "cases", case["case_id"], {**case, field: replace, "updated_at": now_ts(ctx)})
+        log_change(ctx, case["case_id"], kind, old_id, replace)
+    for company in companies:
+        save(ctx, "companies", company["company_id"],
+             {**company, "company_default_group": replace})
+
+
+def delete_case(ctx, case_id: int) -> None:
+    """A case goes with its messages, changelog and ratings."""
+    ctx.store.delete(V, ctx.tenant, "cases", case_id)
+    for collection, key in (("messages", "message_id"), ("changelog", "id"),
+                            ("ratings", "rating_id")):
+        for record in [r for r in ctx.store.all(V, ctx.tenant, collection)
+                       if r["case_id"] == case_id]:
+            ctx.store.delete(V, ctx.tenant, collection, record[key])
+
+
+def message_added(ctx, case: dict, msg: dict) -> None:
+    """§5.2: an agent's reply sets the case waiting and counts as a response; a customer's
+    message reopens it and is the customer's last contact. The case is saved."""
+    staff_id, created = msg["staff_id"], msg["created_at"]
+    new_status = "waiting" if staff_id else "open"
+    if case["status"] != new_status:
+        log_change(ctx, case["case_id"], "status", case["status"], new_status,
+                   by=f"staff_{me(ctx)}")
+        case["status"], case["closed_at"] = new_status, None
+    if staff_id:
+        case["last_response_at"] = created
+        case["first_response_at"] = case.get("first_response_at") or created
+    else:
+        contacted(ctx, ctx.store.get(V, ctx.tenant, "users", msg["user_id"]), created)
+    case["updated_at"] = max(case["updated_at"], now_ts(ctx))
+    save(ctx, "cases", case["case_id"], case)
+
+
+def contacted(ctx, user: dict, at: int) -> None:
+    """The customer wrote at `at` (a new case or a message): their last_contact_at."""
+    save(ctx, "users", user["user_id"], {**user, "last_contact_at": at})
+
+
+def link_users(ctx, user: dict, other: dict) -> None:
+    """§6.2: linking is mutual; both users are saved."""
+    for a, b in ((user, other), (other, user)):
+        if b["user_id"] not in a["linked_users"]:
+            a["linked_users"] = [*a["linked_users"], b["user_id"]]
+        a["updated_at"] = now_ts(ctx)
+        save(ctx, "users", a["user_id"], a)
+
+
+def unlink_users(ctx, user: dict, other_id: int) -> None:
+    """Unlinking is mutual too; the other user may be gone already."""
+    user["linked_users"] = [i for i in user["linked_users"] if i != other_id]
+    save(ctx, "users", user["user_id"], user)
+    other = ctx.store.get(V, ctx.tenant, "users", other_id)
+    if other is not None:
+        other["linked_users"] = [i for i in other["linked_users"] if i != user["user_id"]]
+        save(ctx, "users", other_id, other)
+
+
+def user_deleted(ctx, user_id: int) -> None:
+    """A deleted user is no longer linked to anyone."""
+    for other in ctx.store.all(V, ctx.tenant, "users"):
+        if user_id in other.get("linked_users", []):
+            save(ctx, "users", other["user_id"], {**other, "linked_users": [
+                i for i in other["linked_users"] if i != user_id]})
+
+
+def label_deleted(ctx, label_id: int) -> None:
+    """A deleted label leaves every case's labels and locked labels."""
+    for case in ctx.store.all(V, ctx.tenant, "cases"):
+        if label_id in case["labels"] or label_id in case["locked_labels"]:
+            save(ctx, "cases", case["case_id"], {
+                **case, "labels": [i for i in case["labels"] if i != label_id],
+                "locked_labels": [i for i in case["locked_labels"] if i != label_id]})
+
+
+def check_users(ctx, user_ids: list[int]) -> None:
+    for user_id in user_ids:
+        if ctx.store.get(V, ctx.tenant, "users", user_id) is None:
+            raise SandboxError(400, "user_not_found", f"user {user_id} does not exist")
+
+
+def move_members(ctx, company: dict, add: list[int], remove: list[int]) -> None:
+    """§9: users (already checked by check_users) join or leave the company; a user who is in
+    another company leaves it by joining, one not in this company is left as is."""
+    for user_id in add:
+        user = ctx.store.get(V, ctx.tenant, "users", user_id)
+        save(ctx, "users", user_id, {**user, "company_id": company["company_id"],
+                                     "company_name": company["company_name"]})
+    for user_id in remove:
+        user = ctx.store.get(V, ctx.tenant, "users", user_id)
+        if user.get("company_id") == company["company_id"]:
+            save(ctx, "users", user_id, {**user, "company_id": 0, "company_name": ""})
 
 
 # -- both names --------------------------------------------------------------------------------

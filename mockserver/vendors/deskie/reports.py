@@ -9,6 +9,7 @@ from mockserver.core.errors import SandboxError
 
 from . import models
 from .models import V
+from .records import RATING_CODES
 
 HOUR, DAY = 3600, 86400
 
@@ -333,9 +334,6 @@ def satisfaction(ctx) -> list[dict]:
              "user_id": case["user_id"], "staff_id": r["staff_id"], "group_id": r["group_id"],
              "created_at": models.rfc2822(r["created_at"], tz),
              "updated_at": models.rfc2822(r["updated_at"], tz)} for r, case in rows]
-
-
-RATING_CODES = {"low": "1", "middle": "2", "high": "3"}
 
 
 # -- agent statuses --------------------------------------------------------------------------
