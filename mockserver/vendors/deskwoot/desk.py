@@ -20,7 +20,8 @@ INVALID = "validation_error"
 CONFLICT = "conflict"
 WHAT = {"conversations": "Conversation", "contacts": "Contact", "inboxes": "Inbox",
         "labels": "Label", "teams": "Team", "users": "Agent", "api_tokens": "API token",
-        "messages": "Message", "custom_roles": "Custom role", "notifications": "Notification"}
+        "messages": "Message", "custom_roles": "Custom role", "notifications": "Notification",
+        "webhooks": "Webhook", "automation_rules": "Automation rule"}
 
 
 def bad(message: str) -> SandboxError:
