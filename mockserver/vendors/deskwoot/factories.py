@@ -14,7 +14,7 @@ from typing import Iterator
 
 from mockserver.core.clock import iso_z
 
-from . import records
+from . import factories_hooks, records
 from .ids import V, cuid, digest, session_value, token_value
 
 FIRST = ("Lisa", "Jonas", "Emma", "Noah", "Mila", "Paul", "Lena", "Ben", "Clara", "Elias", "Sofia",
@@ -44,6 +44,7 @@ NOTIFICATION_TYPES = ("conversation_assigned", "conversation_mention", "new_mess
 def build_seed(doc: dict, rng, anchor: datetime) -> Iterator[tuple[str, str, object, dict]]:
     for index, acc in enumerate(doc.get("accounts", [])):
         yield from _account(index, acc, rng, anchor)
+        yield from factories_hooks.build(index, acc, rng, anchor)
 
 
 def _account(index: int, acc: dict, rng, now: datetime):

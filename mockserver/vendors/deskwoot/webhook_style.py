@@ -34,10 +34,10 @@ def envelope(event: str, data, *, webhook: dict, delivery_id: str, time: str) ->
             "accountId": webhook.get("accountId"), "data": data}
 
 
-def secret(runtime, tenant: str, webhook_id: str) -> str:
+def secret(randomness, tenant: str, webhook_id: str) -> str:
     """`whsec_` + 32 hex, from the seeded randomness (a replayed run mints the same)."""
-    return SECRET_PREFIX + token(runtime.randomness().stream(V, tenant, "webhook_secret",
-                                                             webhook_id), 32, HEX)
+    return SECRET_PREFIX + token(randomness.stream(V, tenant, "webhook_secret", webhook_id),
+                                 32, HEX)
 
 
 STYLE = WebhookStyle(signature_header="X-Deskwoot-Signature", events=webhook_events,

@@ -38,19 +38,21 @@ def test_create_list_update_delete(dw, admin, state, ent):
     assert made["conditions"] == [{"attribute": "label", "operator": "contains", "value": "VIP"}]
     # a token with read lists them (the page: Bearer token (read) or session)
     status, listed = dw(RULES, headers=bearer(ent))
-    assert status == 200 and [r["id"] for r in listed] == [made["id"]]
+    assert status == 200 and listed[-1] == made
+    seeded = listed[:-1]
     status, changed = dw(f"{RULES}/{made['id']}", method="PATCH", headers=admin,
                          json={"active": False, "eventName": "conversation_updated"})
     assert status == 200 and changed["active"] is False
     assert changed["eventName"] == "conversation_updated" and changed["actions"] == made["actions"]
     assert dw(f"{RULES}/{made['id']}", method="DELETE", headers=admin)[0] == 204
-    assert dw(RULES, headers=admin) == (200, [])
+    assert dw(RULES, headers=admin) == (200, seeded)
     assert dw(f"{RULES}/{made['id']}", method="DELETE", headers=admin)[0] == 404
     assert dw(f"{RULES}/{made['id']}", method="PATCH", headers=admin,
               json={"active": True})[0] == 404
 
 
 def test_refusals_name_the_field_and_change_nothing(dw, admin):
+    before = dw(RULES, headers=admin)
     base = {"name": "r", "eventName": "message_created"}
     cases = [({"eventName": "message_created"}, 400, "name"),
              ({"name": "r", "eventName": "ticket_created"}, 400, "eventName"),
@@ -68,7 +70,7 @@ def test_refusals_name_the_field_and_change_nothing(dw, admin):
     for payload, code, field in cases:
         status, answer = dw(RULES, method="POST", json=payload, headers=admin)
         assert status == code and field in answer["error"], (payload, answer)
-    assert dw(RULES, headers=admin) == (200, [])
+    assert dw(RULES, headers=admin) == before
 
 
 def test_access_session_permission_and_plan(dw, ent, creds, state, control):
@@ -204,3 +206,21 @@ def test_automations_changes_raise_their_own_webhooks(dw, rule, state, ent):
         assert server.stays_at(2)
     finally:
         server.close()
+
+
+def test_the_seeded_rule_is_off_until_switched_on(dw, state, admin):
+    """The seed's rule (the page's `label contains VIP`, on message_created -> URGENT) changes
+    nothing while inactive, and runs once switched on through the API."""
+    [seeded] = dw(RULES, headers=admin)[1]
+    assert seeded["active"] is False
+    vip = next(lab for lab in state("labels") if lab["title"] == "VIP")
+    conv = next(c for c in state("conversations") if vip["id"] in c["labelIds"]
+                and c["priority"] != "URGENT")
+    assert dw(f"/conversations/{conv['id']}/messages", method="POST",
+              json={"content": "still waiting"})[0] == 201
+    assert dw(f"/conversations/{conv['id']}")[1]["priority"] == conv["priority"]
+    assert dw(f"{RULES}/{seeded['id']}", method="PATCH", headers=admin,
+              json={"active": True})[0] == 200
+    assert dw(f"/conversations/{conv['id']}/messages", method="POST",
+              json={"content": "hello?"})[0] == 201
+    assert dw(f"/conversations/{conv['id']}")[1]["priority"] == "URGENT"

@@ -59,12 +59,13 @@ def test_create_list_update_delete(dw, admin, ent):
                       json={"url": "https://example.com/hooks/deskwoot",
                             "subscriptions": ["message.created", "conversation.updated"]})
     assert status == 201
+    seeded = dw("/accounts/{acc}/webhooks", headers=admin)[1][:-1]
     assert re.fullmatch(r"whsec_[0-9a-f]{32}", made["secret"])
     assert made["subscriptions"] == made["events"] == ["message.created", "conversation.updated"]
     assert made["active"] is True and made["accountId"] == ent["id"]
     status, listed = dw("/accounts/{acc}/webhooks", headers=admin)
-    assert status == 200 and [w["id"] for w in listed] == [made["id"]]
-    assert "secret" not in listed[0]
+    assert status == 200 and listed[-1]["id"] == made["id"]
+    assert all("secret" not in w for w in listed)
     # the official client's spelling, and active
     status, changed = dw(f"/accounts/{{acc}}/webhooks/{made['id']}", method="PATCH",
                          headers=admin, json={"events": ["contact.created"], "active": False})
@@ -76,12 +77,22 @@ def test_create_list_update_delete(dw, admin, ent):
     assert changed["subscriptions"] == ["contact.created"]
     assert dw(f"/accounts/{{acc}}/webhooks/{made['id']}", method="DELETE",
               headers=admin)[0] == 204
-    assert dw("/accounts/{acc}/webhooks", headers=admin) == (200, [])
+    assert dw("/accounts/{acc}/webhooks", headers=admin) == (200, seeded)
     assert dw(f"/accounts/{{acc}}/webhooks/{made['id']}", method="DELETE",
               headers=admin)[0] == 404
     status, answer = dw(f"/accounts/{{acc}}/webhooks/{made['id']}", method="PATCH",
                         headers=admin, json={"active": True})
     assert status == 404 and made["id"] in answer["error"]
+
+
+def test_the_seed_has_a_switched_off_webhook_on_business_and_higher(dw, creds):
+    for plan in ("BUSINESS", "ENTERPRISE"):
+        account = creds[plan]
+        status, listed = dw(f"/accounts/{account['id']}/webhooks", headers=session(account))
+        assert status == 200 and len(listed) == 1 and listed[0]["active"] is False, plan
+        assert set(listed[0]["subscriptions"]) == ALL
+    starter = creds["STARTUP"]
+    assert dw(f"/accounts/{starter['id']}/webhooks", headers=session(starter)) == (200, [])
 
 
 def test_subscriptions_omitted_is_every_event_and_client_spelling_is_read(hook):
@@ -91,6 +102,7 @@ def test_subscriptions_omitted_is_every_event_and_client_spelling_is_read(hook):
 
 
 def test_refusals_name_the_problem(dw, admin):
+    before = dw("/accounts/{acc}/webhooks", headers=admin)
     cases = [({"url": "ftp://example.com/x"}, "url"),
              ({"subscriptions": ["message.created"]}, "url"),
              ({"url": "https://example.com/x", "subscriptions": ["ticket.created"]},
@@ -101,7 +113,7 @@ def test_refusals_name_the_problem(dw, admin):
         status, answer = dw("/accounts/{acc}/webhooks", method="POST", json=payload,
                             headers=admin)
         assert status == 400 and field in answer["error"], (payload, answer)
-    assert dw("/accounts/{acc}/webhooks", headers=admin) == (200, [])
+    assert dw("/accounts/{acc}/webhooks", headers=admin) == before
 
 
 def test_session_only_and_admin_only(dw, ent, creds):

@@ -47,7 +47,7 @@ def create_webhook(ctx):
     record = save(ctx, "webhooks", records_hooks.webhook(
         ident, ctx.tenant, url=_url(body["url"]),
         subscriptions=list(EVENTS) if chosen is None else chosen,  # omitted: every event
-        secret=secret(ctx.runtime, ctx.tenant, ident), created_at=now_iso(ctx),
+        secret=secret(ctx.runtime.randomness(), ctx.tenant, ident), created_at=now_iso(ctx),
         active=body.get("active", True)))
     return records_hooks.webhook_answer(record, with_secret=True), 201
 
