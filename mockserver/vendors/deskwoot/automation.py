@@ -30,10 +30,6 @@ from .models import now_iso
 
 log = logging.getLogger("mockserver")
 
-EVENT_NAMES = ("conversation_created", "conversation_updated", "message_created")
-OPERATORS = ("equals", "not_equals", "contains", "not_contains")
-ACTIONS = ("assign_team", "assign_agent", "add_label", "remove_label", "change_status",
-           "change_priority", "send_message", "mute")
 # condition attributes -> (conversation field, or a reader of (ctx, conv, message))
 ATTRIBUTES = ("status", "priority", "assignee_id", "team_id", "inbox_id", "contact_id",
               "label", "muted", "subject", "content", "message_type", "contact_email",

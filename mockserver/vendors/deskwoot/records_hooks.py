@@ -2,6 +2,12 @@
 their renderings in answers."""
 from __future__ import annotations
 
+# the vocabulary of a rule (page "Automation Rules" and "Macros"; the spec's enums)
+EVENT_NAMES = ("conversation_created", "conversation_updated", "message_created")
+OPERATORS = ("equals", "not_equals", "contains", "not_contains")
+ACTIONS = ("assign_team", "assign_agent", "add_label", "remove_label", "change_status",
+           "change_priority", "send_message", "mute")
+
 
 def webhook(id: str, account_id: str, *, url: str, subscriptions: list, secret: str,
             created_at: str, active: bool = True) -> dict:
