@@ -1,9 +1,10 @@
-"""The stored webhook and automation-rule records in marshmallow (what the control API's state
+"""The stored webhook, automation-rule and bot records in marshmallow (what the control API's state
 view accepts); registered in schemas.RECORD_SCHEMAS."""
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from .records_bots import BotRecord
 from .records_hooks import ACTIONS, EVENT_NAMES, OPERATORS
 from .schemas import _date, _id, _opt_str, _Record
 from .webhook_style import EVENTS
@@ -43,4 +44,5 @@ class AutomationRuleRecord(_Record):
     createdAt = _date(required=True)
 
 
-RECORD_SCHEMAS = {"webhooks": WebhookRecord, "automation_rules": AutomationRuleRecord}
+RECORD_SCHEMAS = {"webhooks": WebhookRecord, "automation_rules": AutomationRuleRecord,
+                  "bots": BotRecord}
