@@ -68,6 +68,9 @@ class Runtime:
             for consumer_name, consumer in vr.vendor.consumers.items():
                 self.outbox.subscribe(f"{vendor_name}:{consumer_name}",
                                       self._consumer(vendor_name, consumer))
+            for job_name, job in vr.vendor.jobs.items():
+                self.scheduler.add(f"{vendor_name}:{job_name}",
+                                   lambda now, job=job: job(self, now))
         self.root_vendor = names[0] if len(settings.vendors) == 1 else None
         self._seed_docs = {n: sources[n].seed if n in sources else
                            load_seed_document(data_dir("seed_data") / f"{n}.yaml") for n in names}

@@ -9,7 +9,7 @@ open are listed in docs/fidelity-deskwoot.md and as x-sandbox-note in specs/desk
 from mockserver.core.ratelimit import HeaderStyle, RateLimitPolicy
 from mockserver.core.vendor import Vendor
 
-from . import automation, factories, models, routes, schemas
+from . import automation, campaigns, factories, models, routes, schemas
 from .webhook_style import STYLE
 
 VENDOR = Vendor.from_package(
@@ -28,6 +28,7 @@ VENDOR = Vendor.from_package(
     # signed deliveries of the page's events (webhook_style); automation rules run after commit
     webhooks=STYLE,
     consumers={"automation": automation.consume},
+    jobs={"campaigns": campaigns.run_due},  # one-off campaigns sent at `scheduledAt`
     limitations=(
         "Attachments keep their name, size and type; the file's bytes are not stored.",
     ),

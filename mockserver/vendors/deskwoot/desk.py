@@ -21,7 +21,8 @@ CONFLICT = "conflict"
 WHAT = {"conversations": "Conversation", "contacts": "Contact", "inboxes": "Inbox",
         "labels": "Label", "teams": "Team", "users": "Agent", "api_tokens": "API token",
         "messages": "Message", "custom_roles": "Custom role", "notifications": "Notification",
-        "webhooks": "Webhook", "automation_rules": "Automation rule", "bots": "Bot"}
+        "webhooks": "Webhook", "automation_rules": "Automation rule", "bots": "Bot",
+        "campaigns": "Campaign"}
 
 
 def bad(message: str) -> SandboxError:

@@ -1,10 +1,11 @@
-"""The stored webhook, automation-rule and bot records in marshmallow (what the control API's state
+"""The stored webhook, automation-rule, bot and campaign records in marshmallow (what the control API's state
 view accepts); registered in schemas.RECORD_SCHEMAS."""
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
 from .records_bots import BotRecord
+from .records_campaigns import CampaignRecord
 from .records_hooks import ACTIONS, EVENT_NAMES, OPERATORS
 from .schemas import _date, _id, _opt_str, _Record
 from .webhook_style import EVENTS
@@ -45,4 +46,4 @@ class AutomationRuleRecord(_Record):
 
 
 RECORD_SCHEMAS = {"webhooks": WebhookRecord, "automation_rules": AutomationRuleRecord,
-                  "bots": BotRecord}
+                  "bots": BotRecord, "campaigns": CampaignRecord}
