@@ -225,6 +225,9 @@ def consume(runtime, events: list[dict]) -> None:
     if any(e.get("type") == APPLIED for e in events):
         return
     for tenant, event_name, conv_id, message_id in triggers(events):
+        if not any(r["active"] and r["eventName"] == event_name
+                   for r in runtime.store.all(V, tenant, "automation_rules")):
+            continue  # no rule of this event: no unit of work at all
         try:
             runtime.transact(lambda: _run_rules(runtime, tenant, event_name, conv_id,
                                                 message_id), scope=tenant, writes=True)
