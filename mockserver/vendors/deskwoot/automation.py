@@ -18,12 +18,10 @@ Sources: vendor-docs/deskwoot-api.txt "Automation Rules" (the example `label con
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-
-from mockserver.core.vendor import Principal
 
 from . import records, schemas
 from . import conversation_rules as rules
+from .background import Background
 from .desk import bad, emit, find, missing, mint, peek, rows, save
 from .ids import V
 from .models import now_iso
@@ -183,25 +181,6 @@ def _message(ctx, conv: dict, content: str, sender_id: str | None) -> None:
 
 
 # -- running on committed events ----------------------------------------------------------------
-@dataclass
-class _Run:
-    """What the shared helpers read of a request, for automation's own unit of work."""
-    runtime: object
-    principal: Principal
-
-    @property
-    def tenant(self) -> str:
-        return self.principal.tenant
-
-    @property
-    def store(self):
-        return self.runtime.store
-
-    @property
-    def clock(self):
-        return self.runtime.clock
-
-
 def triggers(events: list[dict]) -> list[tuple[str, str, str, str | None]]:
     """(tenant, eventName, conversation id, message id) for each committed change a rule can
     run on, in commit order."""
@@ -237,7 +216,7 @@ def consume(runtime, events: list[dict]) -> None:
 
 def _run_rules(runtime, tenant: str, event_name: str, conv_id: str,
                message_id: str | None) -> None:
-    ctx = _Run(runtime, Principal(tenant, "automation", {"user_id": None}))
+    ctx = Background.of(runtime, tenant, "automation")
     conv = ctx.store.get(V, tenant, "conversations", conv_id)
     if conv is None:
         return

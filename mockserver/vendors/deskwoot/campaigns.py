@@ -8,10 +8,9 @@ campaigns, "Send a one-off campaign immediately"). Choices: docs/fidelity-deskwo
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from mockserver.core.vendor import Principal
 
 from . import records, schemas
+from .background import Background
 from .desk import bad, conflict, emit, find, mint, peek, rows, save
 from .ids import V
 from .models import instant, now_iso
@@ -127,24 +126,6 @@ def send(ctx, campaign: dict) -> dict:
     return save(ctx, "campaigns", campaign)
 
 
-@dataclass
-class _Job:
-    runtime: object
-    principal: Principal
-
-    @property
-    def tenant(self) -> str:
-        return self.principal.tenant
-
-    @property
-    def store(self):
-        return self.runtime.store
-
-    @property
-    def clock(self):
-        return self.runtime.clock
-
-
 def run_due(runtime, now: float) -> None:
     """The scheduled sends: every one-off campaign whose `scheduledAt` has come, sent in a
     unit of work of its own (a campaign sent meanwhile by another process conflicts, is read
@@ -169,7 +150,7 @@ def run_due(runtime, now: float) -> None:
 
 
 def _send_due(runtime, tenant: str, ident: str) -> None:
-    ctx = _Job(runtime, Principal(tenant, "campaigns", {"user_id": None}))
+    ctx = Background.of(runtime, tenant, "campaigns")
     campaign = ctx.store.get(V, tenant, "campaigns", ident)
     if campaign is None or campaign["sentAt"] or not campaign["scheduledAt"]:
         return
