@@ -64,12 +64,27 @@ class Runtime:
         if styles:
             self.outbox.subscribe("webhooks", self.webhooks.on_events)
             self.scheduler.add("webhooks", self.webhooks.run_due)
+        for vendor_name, vr in self.vendors.items():
+            for consumer_name, consumer in vr.vendor.consumers.items():
+                self.outbox.subscribe(f"{vendor_name}:{consumer_name}",
+                                      self._consumer(vendor_name, consumer))
+            for job_name, job in vr.vendor.jobs.items():
+                self.scheduler.add(f"{vendor_name}:{job_name}",
+                                   lambda now, job=job: job(self, now))
         self.root_vendor = names[0] if len(settings.vendors) == 1 else None
         self._seed_docs = {n: sources[n].seed if n in sources else
                            load_seed_document(data_dir("seed_data") / f"{n}.yaml") for n in names}
         self.caches: dict[str, dict] = {}  # vendor-owned derived caches, dropped on reset
         self.seeded_here = self.backend.claim(self._fingerprint(),
                                               lambda: self._fresh(settings.seed))
+
+    def _consumer(self, vendor: str, consumer: Callable[..., None]):
+        """A vendor's event consumer as an outbox subscriber: only that vendor's events."""
+        def subscriber(events: list[dict]) -> None:
+            own = [e for e in events if e.get("vendor") == vendor]
+            if own:
+                consumer(self, own)
+        return subscriber
 
     # state -------------------------------------------------------------------------------
     @property

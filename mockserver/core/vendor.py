@@ -64,6 +64,13 @@ class Vendor:
     authorize: Callable[..., None] | None = None
     limitations: tuple[str, ...] = ()
     webhooks: WebhookStyle | None = None     # signed deliveries of its events (core.webhooks)
+    # name -> consumer(runtime, events): the vendor's own in-process consumers of its committed
+    # domain events (core.outbox), called after each commit that raised any of its events; a
+    # consumer that changes state does so in a unit of work of its own (runtime.transact)
+    consumers: Mapping[str, Callable[..., None]] = field(default_factory=dict)
+    # name -> job(runtime, now): the vendor's work due at sandbox-clock times (core.schedule),
+    # run by the scheduler's worker; a job claims what it does in the store (a unit of work)
+    jobs: Mapping[str, Callable[..., None]] = field(default_factory=dict)
     # Both from the spec's `x-sandbox-errors` (the registry fills them in): the envelope, with
     # "{code}", "{message}", "{status}" leaves (see core.errors.render), and the core's table.
     error_template: Any = None

@@ -9,7 +9,8 @@ open are listed in docs/fidelity-deskwoot.md and as x-sandbox-note in specs/desk
 from mockserver.core.ratelimit import HeaderStyle, RateLimitPolicy
 from mockserver.core.vendor import Vendor
 
-from . import factories, models, routes, schemas
+from . import automation, campaigns, factories, models, routes, schemas
+from .webhook_style import STYLE
 
 VENDOR = Vendor.from_package(
     models=models, routes=routes, factories=factories, schemas=schemas,
@@ -24,6 +25,10 @@ VENDOR = Vendor.from_package(
                             reset="X-RateLimit-Reset", reset_format="seconds")),
     # the control API's state view mints cuid-shaped ids for records posted without one
     id_formats={collection: "c{n:0>24}" for collection in schemas.RECORD_SCHEMAS},
+    # signed deliveries of the page's events (webhook_style); automation rules run after commit
+    webhooks=STYLE,
+    consumers={"automation": automation.consume},
+    jobs={"campaigns": campaigns.run_due},  # one-off campaigns sent at `scheduledAt`
     limitations=(
         "Attachments keep their name, size and type; the file's bytes are not stored.",
     ),

@@ -22,7 +22,8 @@ WHAT = {"conversations": "Conversation", "contacts": "Contact", "inboxes": "Inbo
         "labels": "Label", "teams": "Team", "users": "Agent", "api_tokens": "API token",
         "messages": "Message", "custom_roles": "Custom role", "notifications": "Notification",
         "canned_responses": "Canned response", "macros": "Macro",
-        "custom_attributes": "Custom attribute", "sla_policies": "SLA policy", "bots": "Bot"}
+        "custom_attributes": "Custom attribute", "sla_policies": "SLA policy", "bots": "Bot",
+        "webhooks": "Webhook", "automation_rules": "Automation rule", "campaigns": "Campaign"}
 
 
 def bad(message: str) -> SandboxError:

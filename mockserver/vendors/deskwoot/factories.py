@@ -14,7 +14,7 @@ from typing import Iterator
 
 from mockserver.core.clock import iso_z
 
-from . import factories_help_center, factories_settings, records
+from . import factories_help_center, factories_hooks, factories_settings, records
 from .ids import V, cuid, digest, session_value, token_value
 
 FIRST = ("Lisa", "Jonas", "Emma", "Noah", "Mila", "Paul", "Lena", "Ben", "Clara", "Elias", "Sofia",
@@ -46,6 +46,7 @@ def build_seed(doc: dict, rng, anchor: datetime) -> Iterator[tuple[str, str, obj
         made = list(_account(index, acc, rng, anchor))
         yield from made
         yield from factories_settings.build(index, acc, rng, anchor, made)
+        yield from factories_hooks.build(index, acc, rng, anchor)
     yield from factories_help_center.build_seed(doc, rng, anchor)
 
 

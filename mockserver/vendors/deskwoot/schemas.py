@@ -227,6 +227,8 @@ RECORD_SCHEMAS = {
     "messages": MessageRecord, "notifications": NotificationRecord,
     "audit_logs": AuditLogRecord,
 }
+from .schemas_hooks import RECORD_SCHEMAS as _HOOK_RECORDS  # noqa: E402 (needs the above)
+RECORD_SCHEMAS.update(_HOOK_RECORDS)
 
 
 # -- renderings -------------------------------------------------------------------------------

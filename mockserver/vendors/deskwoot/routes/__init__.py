@@ -4,8 +4,11 @@ from .account import *  # noqa: F401,F403
 from .agents import *  # noqa: F401,F403
 from .api_tokens import *  # noqa: F401,F403
 from .audit_logs import *  # noqa: F401,F403
+from .automation_rules import *  # noqa: F401,F403
 from .billing import *  # noqa: F401,F403
+from .bots import *  # noqa: F401,F403
 from .business_hours import *  # noqa: F401,F403
+from .campaigns import *  # noqa: F401,F403
 from .canned_responses import *  # noqa: F401,F403
 from .contacts import *  # noqa: F401,F403
 from .conversations import *  # noqa: F401,F403
@@ -21,14 +24,15 @@ from .notifications import *  # noqa: F401,F403
 from .public_portal import *  # noqa: F401,F403
 from .sla_policies import *  # noqa: F401,F403
 from .teams import *  # noqa: F401,F403
-from . import (account, agents, api_tokens, audit_logs, billing, business_hours,
-               canned_responses, contacts, conversations, custom_attributes, custom_roles,
-               help_center, inboxes, labels, macros, me, messages, notifications,
-               public_portal, sla_policies, teams)
+from .webhooks import *  # noqa: F401,F403
+from . import (account, agents, api_tokens, audit_logs, automation_rules, billing, bots,
+               business_hours, campaigns, canned_responses, contacts, conversations,
+               custom_attributes, custom_roles, help_center, inboxes, labels, macros, me,
+               messages, notifications, public_portal, sla_policies, teams, webhooks)
 
-__all__ = [name for module in (account, agents, api_tokens, audit_logs, billing,
-                               business_hours, canned_responses, contacts, conversations,
-                               custom_attributes, custom_roles, help_center, inboxes, labels,
-                               macros, me, messages, notifications, public_portal,
-                               sla_policies, teams)
+__all__ = [name for module in (account, agents, api_tokens, audit_logs, automation_rules,
+                               billing, bots, business_hours, campaigns, canned_responses,
+                               contacts, conversations, custom_attributes, custom_roles,
+                               help_center, inboxes, labels, macros, me, messages,
+                               notifications, public_portal, sla_policies, teams, webhooks)
            for name in module.__all__]
