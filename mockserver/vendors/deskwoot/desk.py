@@ -120,6 +120,12 @@ def notify_assignment(ctx, conversation: dict, assignee_id: str | None) -> None:
     notify(ctx, assignee_id, "conversation_assigned", conversation)
 
 
+def oldest_first(ctx, collection: str) -> list[dict]:
+    """The account's records of a collection in creation order (ties by id): how the lists
+    without a sort parameter answer."""
+    return sorted(rows(ctx, collection), key=lambda r: (r["createdAt"], r["id"]))
+
+
 def taken(ctx, collection: str, field: str, value, own_id=None, *, where=None) -> bool:
     """Whether another of the account's records (`where` narrows them) already holds `value`
     in `field`, compared case-insensitively."""

@@ -6,7 +6,7 @@ from mockserver.core.errors import SandboxError
 
 from .. import records, schemas
 from .. import conversation_rules as rules
-from ..desk import (account, audit, bad, conflict, find, me, mint, no_content, peek, remove,
+from ..desk import (oldest_first, account, audit, bad, conflict, find, me, mint, no_content, peek, remove,
                     rows, save)
 from ..ids import session_value
 from ..models import now_iso
@@ -20,7 +20,7 @@ def _entry(ctx, user: dict) -> dict:
 
 def list_agents(ctx):
     acc = account(ctx)
-    users = sorted(rows(ctx, "users"), key=lambda u: (u["createdAt"], u["id"]))
+    users = oldest_first(ctx, "users")
     return {"agents": [_entry(ctx, u) for u in users], "maxAgents": acc["maxAgents"],
             "plan": acc["plan"]}
 

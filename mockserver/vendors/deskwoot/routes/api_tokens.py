@@ -6,7 +6,7 @@ from __future__ import annotations
 from mockserver.core.clock import iso_z
 
 from .. import records, schemas
-from ..desk import account, audit, bad, find, mint, no_content, remove, rows, save
+from ..desk import oldest_first, account, audit, bad, find, mint, no_content, remove, save
 from ..ids import digest, token_value
 from ..models import instant, last_used, now_iso
 
@@ -15,7 +15,7 @@ __all__ = ["list_api_tokens", "create_api_token", "revoke_api_token"]
 
 def list_api_tokens(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "api_tokens"), key=lambda t: (t["createdAt"], t["id"]))
+    found = oldest_first(ctx, "api_tokens")
     return [schemas.api_token(t, last_used(ctx.runtime, t["id"])) for t in found]
 
 

@@ -3,7 +3,7 @@ higher, `settings.manage_automation` for changes — spec data). Running them is
 from __future__ import annotations
 
 from .. import automation, records_hooks
-from ..desk import account, find, mint, no_content, remove, rows, save
+from ..desk import oldest_first, account, find, mint, no_content, remove, save
 from ..models import now_iso
 
 __all__ = ["list_automation_rules", "create_automation_rule", "update_automation_rule",
@@ -12,7 +12,7 @@ __all__ = ["list_automation_rules", "create_automation_rule", "update_automation
 
 def list_automation_rules(ctx):
     account(ctx)
-    return sorted(rows(ctx, "automation_rules"), key=lambda r: (r["createdAt"], r["id"]))
+    return oldest_first(ctx, "automation_rules")
 
 
 def create_automation_rule(ctx):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .. import records_bots
-from ..desk import account, find, mint, no_content, remove, rows, save
+from ..desk import oldest_first, account, find, mint, no_content, remove, rows, save
 from ..models import now_iso
 
 __all__ = ["list_bots", "create_bot", "update_bot", "delete_bot", "test_bot"]
@@ -20,7 +20,7 @@ WORD = re.compile(r"[a-z0-9]{3,}")
 
 def list_bots(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "bots"), key=lambda b: (b["createdAt"], b["id"]))
+    found = oldest_first(ctx, "bots")
     return [records_bots.bot_answer(b) for b in found]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mockserver.core.clock import iso_z
 
 from .. import campaigns, records_campaigns
-from ..desk import account, find, mint, no_content, remove, rows, save
+from ..desk import oldest_first, account, find, mint, no_content, remove, save
 from ..models import instant, now_iso
 
 __all__ = ["list_campaigns", "get_campaign", "create_campaign", "update_campaign",
@@ -24,7 +24,7 @@ def _inbox(ctx, inbox_id):
 
 def list_campaigns(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "campaigns"), key=lambda c: (c["createdAt"], c["id"]))
+    found = oldest_first(ctx, "campaigns")
     return [campaigns.answer(ctx, c) for c in found]
 
 

@@ -4,7 +4,7 @@ spec's `settings.manage_*` and `bots.manage` gates read (models.py)."""
 from __future__ import annotations
 
 from .. import records, schemas
-from ..desk import (account, audit, bad, changed, conflict, find, mint, no_content, remove,
+from ..desk import (oldest_first, account, audit, bad, changed, conflict, find, mint, no_content, remove,
                     rows, save, taken)
 from ..models import now_iso
 
@@ -35,7 +35,7 @@ def _unique(ctx, name: str, own_id=None) -> None:
 
 def list_custom_roles(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "custom_roles"), key=lambda r: (r["createdAt"], r["id"]))
+    found = oldest_first(ctx, "custom_roles")
     return [schemas.custom_role(r) for r in found]
 
 

@@ -8,7 +8,7 @@ from mockserver.core.errors import SandboxError
 from .. import help_center_rules as rules
 from .. import records_help_center as records
 from .. import schemas_help_center as render
-from ..desk import account, conflict, mint, no_content, remove, rows, save
+from ..desk import oldest_first, account, conflict, mint, no_content, remove, save
 from ..ids import V
 from ..models import now_iso
 
@@ -42,7 +42,7 @@ def _check_slug_free(ctx, slug: str, own_id=None) -> None:
 # -- portals -----------------------------------------------------------------------------------
 def list_portals(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "portals"), key=lambda p: (p["createdAt"], p["id"]))
+    found = oldest_first(ctx, "portals")
     return [render.portal(ctx.store, ctx.tenant, p) for p in found]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import records, schemas
 from .. import conversation_rules as rules
-from ..desk import account, audit, bad, changed, find, mint, no_content, remove, rows, save
+from ..desk import oldest_first, account, audit, bad, changed, find, mint, no_content, remove, rows, save
 from ..models import now_iso
 
 __all__ = ["list_inboxes", "get_inbox", "create_inbox", "update_inbox", "delete_inbox"]
@@ -41,7 +41,7 @@ def _check(record: dict) -> None:
 
 def list_inboxes(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "inboxes"), key=lambda r: (r["createdAt"], r["id"]))
+    found = oldest_first(ctx, "inboxes")
     return [schemas.inbox(r) for r in found]
 
 

@@ -4,7 +4,7 @@ conversations it applies to; the count is of those that still exist, computed on
 from __future__ import annotations
 
 from .. import records, schemas
-from ..desk import account, audit, changed, find, mint, no_content, peek, remove, rows, save
+from ..desk import oldest_first, account, audit, changed, find, mint, no_content, peek, remove, save
 from ..models import now_iso
 
 __all__ = ["list_sla_policies", "create_sla_policy", "update_sla_policy", "delete_sla_policy"]
@@ -20,7 +20,7 @@ def _render(ctx, record: dict) -> dict:
 
 def list_sla_policies(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "sla_policies"), key=lambda r: (r["createdAt"], r["id"]))
+    found = oldest_first(ctx, "sla_policies")
     return [_render(ctx, r) for r in found]
 
 

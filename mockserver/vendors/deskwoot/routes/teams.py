@@ -3,7 +3,7 @@ named `userId` on the page and `agentId` by the official client: either is read.
 from __future__ import annotations
 
 from .. import records, schemas
-from ..desk import (account, audit, bad, changed, conflict, find, missing, mint, no_content,
+from ..desk import (oldest_first, account, audit, bad, changed, conflict, find, missing, mint, no_content,
                     remove, rows, save, taken)
 from ..models import now_iso
 
@@ -20,7 +20,7 @@ def _unique(ctx, name: str, own_id=None) -> None:
 
 def list_teams(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "teams"), key=lambda t: (t["createdAt"], t["id"]))
+    found = oldest_first(ctx, "teams")
     return [schemas.team(t) for t in found]
 
 

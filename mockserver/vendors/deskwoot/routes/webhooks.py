@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from .. import records_hooks
-from ..desk import account, bad, find, mint, no_content, remove, rows, save
+from ..desk import oldest_first, account, bad, find, mint, no_content, remove, save
 from ..models import now_iso
 from ..webhook_style import EVENTS, secret
 
@@ -35,7 +35,7 @@ def _subscriptions(body: dict) -> list | None:
 
 def list_webhooks(ctx):
     account(ctx)
-    found = sorted(rows(ctx, "webhooks"), key=lambda w: (w["createdAt"], w["id"]))
+    found = oldest_first(ctx, "webhooks")
     return [records_hooks.webhook_answer(w) for w in found]
 
 
