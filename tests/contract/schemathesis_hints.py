@@ -32,7 +32,9 @@ credentials, and the narrow, documented allowances for what a schema cannot say.
   cannot show (`true` for a string field goes as "true", which is that string) is valid data on
   the wire, and its acceptance is no failure of negative-data rejection (`form_text_is_valid`:
   the body, its scalars as the text sent and read back as the schema's types the way the core
-  reads every form body, passes the schema; any other violation still fails).
+  reads every form body, passes the schema; any other violation still fails). A body that is
+  no object has no form at all: it goes as no fields, an empty body, which is valid where the
+  operation's body is optional.
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ from schemathesis.core import NotSet
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import RejectedPositiveData, UseAfterFree
-from schemathesis.specs.openapi.checks import (negative_data_rejection,
+from schemathesis.specs.openapi.checks import (_sent_form_fields, negative_data_rejection,
                                                positive_data_acceptance, use_after_free)
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -284,17 +286,34 @@ def _as_text(value):
     return value  # text, or a file
 
 
-def form_text_is_valid(case) -> bool:
+def form_text_is_valid(case, response=None) -> bool:
     """Whether a form or multipart case, negative only in its body, is valid data once its
     values are the text its encoding carries, read back as the spec's types (core: a form body
     is coerced by its schema): its only violation was a type the encoding cannot carry (`true`
-    for a string goes as the text "true")."""
+    for a string goes as the text "true"; a body that is no object goes as no fields at all,
+    which is an empty body, valid where the operation's body is optional)."""
     meta = case.meta
     if meta is None or not meta.is_negative_at(ParameterLocation.BODY) \
             or any(location != ParameterLocation.BODY and component.mode.is_negative
                    for location, component in meta.components.items()):
         return False
+    if case.media_type in FORM_MEDIA and not isinstance(case.body, dict) and response is not None:
+        return _sent_nothing(case, response)
     return form_text_reads_valid(case)
+
+
+def _sent_nothing(case, response) -> bool:
+    """A form or multipart request that carried no field, on an operation whose body is optional
+    (absent, empty and `{}` read the same)."""
+    op = case.operation.schema.raw_schema["paths"][case.operation.path][case.method.lower()]
+    if op.get("requestBody", {}).get("required"):
+        return False
+    try:
+        fields = _sent_form_fields(response, case.media_type)
+    except Exception:
+        return False
+    # a part without a name carries nothing a server reads (the core skips it)
+    return fields is not None and all(name is None for name in fields)
 
 
 def form_text_reads_valid(case) -> bool:
@@ -317,7 +336,7 @@ def rejects_negative_data(ctx, response, case):
     try:
         return negative_data_rejection(ctx, response, case)
     except AcceptedNegativeData:
-        if not form_text_is_valid(case):
+        if not form_text_is_valid(case, response):
             raise
         return None
 
