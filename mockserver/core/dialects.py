@@ -48,7 +48,8 @@ def bracketed_form(items: Iterable[tuple[str, object]], max_depth: int = 64) -> 
     """Form and multipart fields as the nested object PHP (and Rails) build from them:
     `case[subject]=x` -> {"case": {"subject": x}}; `a[]=1&a[]=2` and `a[0]=1&a[1]=2` -> lists;
     a repeated plain name keeps its last value. An array with integer keys becomes a JSON list in
-    key order, as PHP's json_encode writes a list."""
+    key order, as PHP's json_encode writes a list. The top level is the body, read by name,
+    so it stays an object even when every name is a number (`8=x` -> {"8": x})."""
     root: dict = {}
     for name, value in items:
         if not name:  # a part without a (readable) name has nowhere to go
@@ -73,7 +74,7 @@ def bracketed_form(items: Iterable[tuple[str, object]], max_depth: int = 64) -> 
                 if not isinstance(child, dict):
                     child = node[key] = {}
                 node = child
-    return _lists(root)
+    return {key: _lists(value) for key, value in root.items()}
 
 
 _NAME = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")

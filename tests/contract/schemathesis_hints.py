@@ -28,6 +28,13 @@ credentials, and the narrow, documented allowances for what a schema cannot say.
   properties (form), OpenAPI's defaults; `bracketed_serializer` below fills that gap only.
   Bracketed names cannot spell an empty list or object (PHP reads none), so a generated body
   holding one goes as JSON, the encoding that can carry it (`sendable`).
+- A form or multipart value is text: a negative body whose only violation is a type the text
+  cannot show (`true` for a string field goes as "true", which is that string) is valid data on
+  the wire, and its acceptance is no failure of negative-data rejection (`form_text_is_valid`:
+  the body, its scalars as the text sent and read back as the schema's types the way the core
+  reads every form body, passes the schema; any other violation still fails). A body that is
+  no object has no form at all: it goes as no fields, an empty body, which is valid where the
+  operation's body is optional.
 """
 from __future__ import annotations
 
@@ -41,11 +48,15 @@ from schemathesis import GenerationMode
 from jsonschema import Draft202012Validator
 from schemathesis.config import OperationConfig
 from schemathesis.core import NotSet
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import RejectedPositiveData, UseAfterFree
-from schemathesis.specs.openapi.checks import positive_data_acceptance, use_after_free
+from schemathesis.specs.openapi.checks import (_sent_form_fields, negative_data_rejection,
+                                               positive_data_acceptance, use_after_free)
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from mockserver.core.scalars import Coercer
 from tests.conftest import sandbox_app
 
 from . import served
@@ -260,8 +271,78 @@ def no_use_after_free(ctx, response, case):
         return None
 
 
-CHECKS = {"excluded_checks": [positive_data_acceptance, use_after_free],
-          "additional_checks": [accepts_positive_data, no_use_after_free]}
+def _as_text(value):
+    """A body's scalars as a form or multipart body carries them: text (`_bracketed`'s words)."""
+    if isinstance(value, dict):
+        return {key: _as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_text(item) for item in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value  # text, or a file
+
+
+def form_text_is_valid(case, response=None) -> bool:
+    """Whether a form or multipart case, negative only in its body, is valid data once its
+    values are the text its encoding carries, read back as the spec's types (core: a form body
+    is coerced by its schema): its only violation was a type the encoding cannot carry (`true`
+    for a string goes as the text "true"; a body that is no object goes as no fields at all,
+    which is an empty body, valid where the operation's body is optional)."""
+    meta = case.meta
+    if meta is None or not meta.is_negative_at(ParameterLocation.BODY) \
+            or any(location != ParameterLocation.BODY and component.mode.is_negative
+                   for location, component in meta.components.items()):
+        return False
+    if case.media_type in FORM_MEDIA and not isinstance(case.body, dict) and response is not None:
+        return _sent_nothing(case, response)
+    return form_text_reads_valid(case)
+
+
+def _sent_nothing(case, response) -> bool:
+    """A form or multipart request that carried no field, on an operation whose body is optional
+    (absent, empty and `{}` read the same)."""
+    op = case.operation.schema.raw_schema["paths"][case.operation.path][case.method.lower()]
+    if op.get("requestBody", {}).get("required"):
+        return False
+    try:
+        fields = _sent_form_fields(response, case.media_type)
+    except Exception:
+        return False
+    # a part without a name carries nothing a server reads (the core skips it)
+    return fields is not None and all(name is None for name in fields)
+
+
+def form_text_reads_valid(case) -> bool:
+    """Whether a form or multipart case's body, its scalars as text and read back as the
+    schema's types, passes the schema."""
+    if case.media_type not in FORM_MEDIA or not isinstance(case.body, dict):
+        return False
+    document = case.operation.schema.raw_schema
+    op = document["paths"][case.operation.path][case.method.lower()]
+    schema = op.get("requestBody", {}).get("content", {}).get(case.media_type, {}).get("schema")
+    if schema is None:
+        return False
+    read = Coercer(document).coerce(_as_text(case.body), schema)
+    return not _schema_refuses(document, schema, read)
+
+
+def rejects_negative_data(ctx, response, case):
+    """Schemathesis' negative_data_rejection, but for a form or multipart body whose only
+    violation is a type its encoding cannot carry (`form_text_is_valid`)."""
+    try:
+        return negative_data_rejection(ctx, response, case)
+    except AcceptedNegativeData:
+        if not form_text_is_valid(case, response):
+            raise
+        return None
+
+
+CHECKS = {"excluded_checks": [positive_data_acceptance, use_after_free, negative_data_rejection],
+          "additional_checks": [accepts_positive_data, no_use_after_free, rejects_negative_data]}
 
 
 def _schema(name: str, max_examples: int, sample_size: int | None = None):

@@ -42,3 +42,8 @@ def test_integer_path_parameters_use_the_int_converter():
 def test_bracketed_form_skips_parts_without_a_name():
     assert bracketed_form([(None, "x"), ("", "y"), ("case[subject]", "Hi")]) == {
         "case": {"subject": "Hi"}}
+
+
+def test_bracketed_form_keeps_the_body_an_object_when_every_name_is_a_number():
+    assert bracketed_form([("8", "x"), ("9[0]", "y")]) == {"8": "x", "9": ["y"]}
+    assert bracketed_form([("a[0]", "x"), ("a[1]", "y")]) == {"a": ["x", "y"]}
