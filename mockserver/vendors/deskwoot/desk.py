@@ -134,6 +134,12 @@ def taken(ctx, collection: str, field: str, value, own_id=None, *, where=None) -
                and (where is None or where(r)) for r in rows(ctx, collection))
 
 
+def unique(ctx, collection: str, field: str, value, own_id, message: str) -> None:
+    """409 with `message` when another of the account's records holds `value` in `field`."""
+    if taken(ctx, collection, field, value, own_id):
+        raise conflict(message)
+
+
 def changed(record: dict, body: dict, fields) -> dict:
     """`record` with the body's values for those of `fields` the body names."""
     record.update({k: body[k] for k in fields if k in body})

@@ -6,8 +6,8 @@ from mockserver.core.errors import SandboxError
 
 from .. import records, schemas
 from .. import conversation_rules as rules
-from ..desk import (oldest_first, account, audit, bad, conflict, find, me, mint, no_content, peek, remove,
-                    rows, save)
+from ..desk import (account, audit, bad, conflict, find, me, mint, no_content, oldest_first, peek,
+                    remove, rows, save)
 from ..ids import session_value
 from ..models import now_iso
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mockserver.core.clock import iso_z
 
 from .. import records, schemas
-from ..desk import oldest_first, account, audit, bad, find, mint, no_content, remove, save
+from ..desk import account, audit, bad, find, mint, no_content, oldest_first, remove, save
 from ..ids import digest, token_value
 from ..models import instant, last_used, now_iso
 

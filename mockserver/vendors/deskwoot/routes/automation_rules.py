@@ -3,7 +3,7 @@ higher, `settings.manage_automation` for changes — spec data). Running them is
 from __future__ import annotations
 
 from .. import automation, records_hooks
-from ..desk import oldest_first, account, find, mint, no_content, remove, save
+from ..desk import account, find, mint, no_content, oldest_first, remove, save
 from ..models import now_iso
 
 __all__ = ["list_automation_rules", "create_automation_rule", "update_automation_rule",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .. import records_bots
-from ..desk import oldest_first, account, find, mint, no_content, remove, rows, save
+from ..desk import account, find, mint, no_content, oldest_first, remove, rows, save
 from ..models import now_iso
 
 __all__ = ["list_bots", "create_bot", "update_bot", "delete_bot", "test_bot"]

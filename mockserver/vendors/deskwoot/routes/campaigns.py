@@ -5,7 +5,7 @@ from __future__ import annotations
 from mockserver.core.clock import iso_z
 
 from .. import campaigns, records_campaigns
-from ..desk import oldest_first, account, find, mint, no_content, remove, save
+from ..desk import account, find, mint, no_content, oldest_first, remove, save
 from ..models import instant, now_iso
 
 __all__ = ["list_campaigns", "get_campaign", "create_campaign", "update_campaign",

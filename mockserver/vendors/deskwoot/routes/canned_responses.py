@@ -3,8 +3,7 @@ account), delete — page "Canned Responses"."""
 from __future__ import annotations
 
 from .. import records
-from ..desk import (account, audit, changed, conflict, find, mint, no_content, remove, rows,
-                    save, taken)
+from ..desk import account, audit, changed, find, mint, no_content, remove, rows, save, unique
 from ..models import now_iso
 
 __all__ = ["list_canned_responses", "create_canned_response", "update_canned_response",
@@ -12,9 +11,8 @@ __all__ = ["list_canned_responses", "create_canned_response", "update_canned_res
 
 
 def _unique(ctx, code: str, own_id=None) -> None:
-    if taken(ctx, "canned_responses", "shortCode", code, own_id):
-        raise conflict(f"shortCode: a canned response with the short code {code} already "
-                       "exists")
+    unique(ctx, "canned_responses", "shortCode", code, own_id,
+           f"shortCode: a canned response with the short code {code} already exists")
 
 
 def list_canned_responses(ctx):

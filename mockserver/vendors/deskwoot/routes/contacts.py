@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from .. import records, schemas
 from .. import conversation_rules as rules
-from ..desk import (account, audit, bad, conflict, emit, find, mint, no_content, page_of,
-                    remove, rows, save)
+from ..desk import (account, audit, bad, conflict, emit, find, mint, no_content, page_of, remove,
+                    rows, save)
 from ..models import instant, now_iso
 
 __all__ = ["list_contacts", "create_contact", "get_contact", "update_contact",

@@ -4,8 +4,8 @@ spec gate; admin only to change)."""
 from __future__ import annotations
 
 from .. import records
-from ..desk import (account, audit, bad, changed, conflict, find, mint, no_content, remove,
-                    rows, save, taken)
+from ..desk import (account, audit, bad, changed, conflict, find, mint, no_content, remove, rows,
+                    save, taken)
 from ..models import now_iso
 
 __all__ = ["list_custom_attributes", "create_custom_attribute", "update_custom_attribute",

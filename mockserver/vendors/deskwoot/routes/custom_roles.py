@@ -4,8 +4,8 @@ spec's `settings.manage_*` and `bots.manage` gates read (models.py)."""
 from __future__ import annotations
 
 from .. import records, schemas
-from ..desk import (oldest_first, account, audit, bad, changed, conflict, find, mint, no_content, remove,
-                    rows, save, taken)
+from ..desk import (account, audit, bad, changed, find, mint, no_content, oldest_first, remove,
+                    rows, save, unique)
 from ..models import now_iso
 
 __all__ = ["list_custom_roles", "create_custom_role", "update_custom_role",
@@ -29,8 +29,8 @@ def _permissions(body: dict) -> dict:
 
 
 def _unique(ctx, name: str, own_id=None) -> None:
-    if taken(ctx, "custom_roles", "name", name, own_id):
-        raise conflict(f"name: a custom role named {name} already exists")
+    unique(ctx, "custom_roles", "name", name, own_id,
+           f"name: a custom role named {name} already exists")
 
 
 def list_custom_roles(ctx):

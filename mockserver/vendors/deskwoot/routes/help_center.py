@@ -8,7 +8,7 @@ from mockserver.core.errors import SandboxError
 from .. import help_center_rules as rules
 from .. import records_help_center as records
 from .. import schemas_help_center as render
-from ..desk import oldest_first, account, conflict, mint, no_content, remove, save
+from ..desk import account, conflict, mint, no_content, oldest_first, remove, save
 from ..ids import V
 from ..models import now_iso
 

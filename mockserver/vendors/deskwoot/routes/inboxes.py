@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .. import records, schemas
 from .. import conversation_rules as rules
-from ..desk import oldest_first, account, audit, bad, changed, find, mint, no_content, remove, rows, save
+from ..desk import (account, audit, bad, changed, find, mint, no_content, oldest_first, remove,
+                    rows, save)
 from ..models import now_iso
 
 __all__ = ["list_inboxes", "get_inbox", "create_inbox", "update_inbox", "delete_inbox"]

@@ -3,8 +3,7 @@ conversation) — page "Labels"."""
 from __future__ import annotations
 
 from .. import records, schemas
-from ..desk import (account, audit, changed, conflict, find, mint, no_content, remove, rows,
-                    save, taken)
+from ..desk import account, audit, changed, find, mint, no_content, remove, rows, save, unique
 from ..models import now_iso
 
 __all__ = ["list_labels", "create_label", "update_label", "delete_label"]
@@ -15,8 +14,7 @@ FIELDS = ("title", "color", "description", "showOnSidebar")
 def _unique(ctx, title: str, own_id=None) -> None:
     """The page's own error example: 409 "Label with this title already exists" (titles are
     compared case-insensitively)."""
-    if taken(ctx, "labels", "title", title, own_id):
-        raise conflict("Label with this title already exists")
+    unique(ctx, "labels", "title", title, own_id, "Label with this title already exists")
 
 
 def list_labels(ctx):

@@ -4,7 +4,7 @@ it, so its personal macros are that user's; another user's personal macro is a 4
 from __future__ import annotations
 
 from .. import records
-from ..desk import account, audit, changed, find, me, missing, mint, no_content, remove, rows, save
+from ..desk import account, audit, changed, find, me, mint, missing, no_content, remove, rows, save
 from ..models import now_iso
 
 __all__ = ["list_macros", "create_macro", "update_macro", "delete_macro"]

@@ -4,7 +4,8 @@ conversations it applies to; the count is of those that still exist, computed on
 from __future__ import annotations
 
 from .. import records, schemas
-from ..desk import oldest_first, account, audit, changed, find, mint, no_content, peek, remove, save
+from ..desk import (account, audit, changed, find, mint, no_content, oldest_first, peek, remove,
+                    save)
 from ..models import now_iso
 
 __all__ = ["list_sla_policies", "create_sla_policy", "update_sla_policy", "delete_sla_policy"]

@@ -3,8 +3,8 @@ named `userId` on the page and `agentId` by the official client: either is read.
 from __future__ import annotations
 
 from .. import records, schemas
-from ..desk import (oldest_first, account, audit, bad, changed, conflict, find, missing, mint, no_content,
-                    remove, rows, save, taken)
+from ..desk import (account, audit, bad, changed, find, mint, missing, no_content, oldest_first,
+                    remove, rows, save, unique)
 from ..models import now_iso
 
 __all__ = ["list_teams", "create_team", "get_team", "update_team", "delete_team",
@@ -14,8 +14,7 @@ FIELDS = ("name", "description", "allowAutoAssign")
 
 
 def _unique(ctx, name: str, own_id=None) -> None:
-    if taken(ctx, "teams", "name", name, own_id):
-        raise conflict(f"name: a team named {name} already exists")
+    unique(ctx, "teams", "name", name, own_id, f"name: a team named {name} already exists")
 
 
 def list_teams(ctx):

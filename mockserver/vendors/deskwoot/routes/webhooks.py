@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from .. import records_hooks
-from ..desk import oldest_first, account, bad, find, mint, no_content, remove, save
+from ..desk import account, bad, find, mint, no_content, oldest_first, remove, save
 from ..models import now_iso
 from ..webhook_style import EVENTS, secret
 
