@@ -47,7 +47,9 @@ def fold_names(args: ImmutableMultiDict, declared: Iterable[str]) -> ImmutableMu
 def bracketed_form(items: Iterable[tuple[str, object]], max_depth: int = 64) -> dict:
     """Form and multipart fields as the nested object PHP (and Rails) build from them:
     `case[subject]=x` -> {"case": {"subject": x}}; `a[]=1&a[]=2` and `a[0]=1&a[1]=2` -> lists;
-    a repeated plain name keeps its last value. An array with integer keys becomes a JSON list in
+    a repeated name (`a=1&a=2`, `a[b]=1&a[b]=2`) gives a `Repeated` of its values, which the
+    body's schema settles (core.scalars): all of them where it says an array (the exploded
+    form generic clients send), else the last one, as PHP keeps. An array with integer keys becomes a JSON list in
     key order, as PHP's json_encode writes a list. The top level is the body, read by name,
     so it stays an object even when every name is a number (`8=x` -> {"8": x})."""
     root: dict = {}
@@ -68,13 +70,22 @@ def bracketed_form(items: Iterable[tuple[str, object]], max_depth: int = 64) -> 
             if key == "":  # `[]`: the next integer key
                 key = str(1 + max((int(k) for k in node if k.isdigit()), default=-1))
             if last:
-                node[key] = value
+                if key in node and not isinstance(node[key], dict):  # a repeated name
+                    earlier = node[key]
+                    node[key] = Repeated([*earlier, value] if isinstance(earlier, Repeated)
+                                         else [earlier, value])
+                else:
+                    node[key] = value
             else:
                 child = node.get(key)
                 if not isinstance(child, dict):
                     child = node[key] = {}
                 node = child
     return {key: _lists(value) for key, value in root.items()}
+
+
+class Repeated(list):
+    """The values of a name a form repeated, until the schema says whether it is an array."""
 
 
 _NAME = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")

@@ -165,7 +165,7 @@ def read_body(ctx: RequestContext) -> None:
             form = _jsonable(form)
             bodies.check_value(form, runtime.settings.max_depth)
             # every form value is a string: read as the JSON body's schema types them
-            form = scalars.Coercer(vr_document(ctx)).coerce(
+            form = scalars.Coercer(vr_document(ctx), form=True).coerce(
                 form, scalars.strict_schema(ctx.operation.spec))
             content_type, body = "application/json", json.dumps(form).encode()
         elif body is not None and (content_type is None or bodies.is_json(content_type)):
@@ -379,7 +379,7 @@ def _jsonable(node: Any) -> Any:
     if isinstance(node, dict):
         return {k: _jsonable(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_jsonable(v) for v in node]
+        return type(node)(_jsonable(v) for v in node)  # a Repeated stays one (core.dialects)
     if hasattr(node, "filename"):  # an uploaded file: validated as its name, read by the view
         return node.filename or ""
     return node

@@ -21,6 +21,8 @@ import copy
 import re
 from typing import Any
 
+from .dialects import Repeated
+
 STRICT = "x-sandbox-strict-schema"
 _INT = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -98,10 +100,33 @@ def lenient_bodies(document: dict) -> dict:
 
 
 class Coercer:
-    """Values turned into the types a (strict) schema names, where PHP would read them so."""
+    """Values turned into the types a (strict) schema names, where PHP would read them so.
 
-    def __init__(self, document: dict):
+    With `form=True` (a form or multipart body, read by core.dialects) the shape is settled too:
+    a repeated name is all its values where the schema says an array and its last one
+    elsewhere, and one plain value where the schema says only an array is a list of it
+    (`a[b]=x`: the exploded form generic clients send, with one item)."""
+
+    def __init__(self, document: dict, form: bool = False):
         self.document = document
+        self.form = form
+
+    def _kinds(self, schema: dict, depth: int = 0) -> set:
+        kind = schema.get("type")
+        kinds = set(kind if isinstance(kind, list) else [kind]) - {None}
+        for key in ("allOf", "anyOf", "oneOf"):
+            for branch in schema.get(key) or ():
+                if depth < 8:
+                    kinds |= self._kinds(self._deref(branch), depth + 1)
+        return kinds
+
+    def _shape(self, value: Any, schema: dict) -> Any:
+        kinds = self._kinds(schema)
+        if isinstance(value, Repeated):
+            return list(value) if "array" in kinds else value[-1]
+        if kinds == {"array"} and not isinstance(value, (dict, list)) and value is not None:
+            return [value]
+        return value
 
     def _deref(self, schema: Any) -> Any:
         seen = 0
@@ -113,21 +138,27 @@ class Coercer:
         return schema if isinstance(schema, dict) else {}
 
     def coerce(self, value: Any, schema: Any) -> Any:
+        value = self._coerce(value, schema)
+        return _last_of_repeated(value) if self.form else value
+
+    def _coerce(self, value: Any, schema: Any) -> Any:
         schema = self._deref(schema)
+        if self.form:
+            value = self._shape(value, schema)
         for key in ("allOf", "anyOf", "oneOf"):
             for branch in schema.get(key) or ():
-                value = self.coerce(value, branch)
+                value = self._coerce(value, branch)
         kind = schema.get("type")
         kinds = kind if isinstance(kind, list) else [kind]
         if isinstance(value, dict):
             props = schema.get("properties") or {}
             extra = schema.get("additionalProperties")
-            return {k: self.coerce(v, props[k]) if k in props else
-                    self.coerce(v, extra) if isinstance(extra, dict) else v
+            return {k: self._coerce(v, props[k]) if k in props else
+                    self._coerce(v, extra) if isinstance(extra, dict) else v
                     for k, v in value.items()}
         if isinstance(value, list):
             items = schema.get("items")
-            return [self.coerce(v, items) for v in value] if isinstance(items, dict) else value
+            return [self._coerce(v, items) for v in value] if isinstance(items, dict) else value
         if isinstance(value, bool):
             return int(value) if "integer" in kinds and "boolean" not in kinds else value
         if isinstance(value, str):
@@ -146,6 +177,17 @@ class Coercer:
                 return str(value) if not isinstance(value, float) or not value.is_integer() \
                     else str(int(value))
         return value
+
+
+def _last_of_repeated(value: Any) -> Any:
+    """A repeated name no schema called an array: its last value, as PHP keeps."""
+    if isinstance(value, Repeated):
+        return _last_of_repeated(value[-1])
+    if isinstance(value, dict):
+        return {k: _last_of_repeated(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_last_of_repeated(v) for v in value]
+    return value
 
 
 def strict_schema(operation_spec: dict, media: str = "application/json") -> Any:

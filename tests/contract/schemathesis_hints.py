@@ -26,13 +26,17 @@ credentials, and the narrow, documented allowances for what a schema cannot say.
   deepObject` goes as bracketed names (`case[subject]=x`, `case[labels][0]=1`), the PHP form.
   Schemathesis itself sends such a field as one JSON part (multipart) or as its exploded
   properties (form), OpenAPI's defaults; `bracketed_serializer` below fills that gap only.
-  Bracketed names cannot spell an empty list or object (PHP reads none), so a generated body
-  holding one goes as JSON, the encoding that can carry it (`sendable`).
-- A form or multipart value is text: a negative body whose only violation is a type the text
-  cannot show (`true` for a string field goes as "true", which is that string) is valid data on
-  the wire, and its acceptance is no failure of negative-data rejection (`form_text_is_valid`:
-  the body, its scalars as the text sent and read back as the schema's types the way the core
-  reads every form body, passes the schema; any other violation still fails). A body that is
+  Bracketed names cannot spell an empty list or object (PHP reads none), nor an object key that
+  is empty (`a[]` is the next item) or holds a bracket, so a generated body holding one goes as
+  JSON, the encoding that can carry it (`sendable`).
+- A negative body its schema admits after all is no negative data, and its acceptance is no
+  failure of negative-data rejection (`negative_body_is_valid`, formats checked too). In JSON:
+  Schemathesis mutates inside one branch of an `anyOf` that another admits (a number for a
+  PHP-lenient string). In a form or multipart body a value is text: a negative body whose only
+  violation is a type the text cannot show (`true` for a string field goes as "true", which is
+  that string) is valid data on the wire (the body, its scalars as the text sent and read back
+  as the schema's types the way the core reads every form body, passes the schema; any other
+  violation still fails). A body that is
   no object has no form at all: it goes as no fields, an empty body, which is valid where the
   operation's body is optional.
 """
@@ -89,17 +93,21 @@ def _bracketed(name, value, out: MultiDict) -> None:
         out.add(name, FileStorage(BytesIO(data), filename="upload.bin", name=name))
 
 
-def _has_empty_container(value) -> bool:
-    if isinstance(value, (dict, list)):
-        items = value.values() if isinstance(value, dict) else value
-        return not value or any(_has_empty_container(item) for item in items)
+def _unspellable(value) -> bool:
+    """Whether bracketed names cannot spell the value: an empty list or object, or a key that is
+    empty (`a[]` means the next item) or holds a bracket."""
+    if isinstance(value, dict):
+        return not value or any(key == "" or "[" in key or "]" in key or _unspellable(item)
+                                for key, item in value.items())
+    if isinstance(value, list):
+        return not value or any(_unspellable(item) for item in value)
     return False
 
 
 def sendable(case):
     """The case in an encoding that can carry its body (see the module docstring)."""
     if case.media_type in FORM_MEDIA and isinstance(case.body, dict) \
-            and any(_has_empty_container(v) for v in case.body.values()) \
+            and any(_unspellable(v) for v in case.body.values()) \
             and case.operation.get_body_for_media_type("application/json") is not None:
         case.media_type = "application/json"
     return case
@@ -204,10 +212,12 @@ def documented_refusal(case, response) -> dict | None:
     return None
 
 
-def _schema_refuses(document: dict, schema: dict, value) -> bool:
+def _schema_refuses(document: dict, schema: dict, value, formats: bool = False) -> bool:
     # the document's own keys beside the schema's, so `#/components/...` resolves; a validator
     # ignores the keys that are no keywords
-    return next(Draft202012Validator({**document, **schema}).iter_errors(value), None) is not None
+    checker = Draft202012Validator.FORMAT_CHECKER if formats else None
+    validator = Draft202012Validator({**document, **schema}, format_checker=checker)
+    return next(validator.iter_errors(value), None) is not None
 
 
 def spec_refuses(case) -> bool:
@@ -286,10 +296,12 @@ def _as_text(value):
     return value  # text, or a file
 
 
-def form_text_is_valid(case, response=None) -> bool:
-    """Whether a form or multipart case, negative only in its body, is valid data once its
+def negative_body_is_valid(case, response=None) -> bool:
+    """Whether a case, negative only in its body, sends a body its schema admits (formats
+    checked too). A JSON body: a mutation inside one branch of an `anyOf` that another branch
+    admits (a number for a PHP-lenient string field). A form or multipart body: valid once its
     values are the text its encoding carries, read back as the spec's types (core: a form body
-    is coerced by its schema): its only violation was a type the encoding cannot carry (`true`
+    is coerced by its schema), so its only violation was a type the encoding cannot carry (`true`
     for a string goes as the text "true"; a body that is no object goes as no fields at all,
     which is an empty body, valid where the operation's body is optional)."""
     meta = case.meta
@@ -299,7 +311,7 @@ def form_text_is_valid(case, response=None) -> bool:
         return False
     if case.media_type in FORM_MEDIA and not isinstance(case.body, dict) and response is not None:
         return _sent_nothing(case, response)
-    return form_text_reads_valid(case)
+    return body_reads_valid(case)
 
 
 def _sent_nothing(case, response) -> bool:
@@ -316,27 +328,31 @@ def _sent_nothing(case, response) -> bool:
     return fields is not None and all(name is None for name in fields)
 
 
-def form_text_reads_valid(case) -> bool:
-    """Whether a form or multipart case's body, its scalars as text and read back as the
-    schema's types, passes the schema."""
-    if case.media_type not in FORM_MEDIA or not isinstance(case.body, dict):
+def body_reads_valid(case) -> bool:
+    """Whether a case's body passes its media type's schema, formats included; a form or
+    multipart body with its scalars as text, read back as the schema's types."""
+    if case.body is None or isinstance(case.body, NotSet):
+        return False
+    form = case.media_type in FORM_MEDIA
+    if form and not isinstance(case.body, dict):
         return False
     document = case.operation.schema.raw_schema
     op = document["paths"][case.operation.path][case.method.lower()]
     schema = op.get("requestBody", {}).get("content", {}).get(case.media_type, {}).get("schema")
     if schema is None:
         return False
-    read = Coercer(document).coerce(_as_text(case.body), schema)
-    return not _schema_refuses(document, schema, read)
+    read = Coercer(document, form=True).coerce(_as_text(case.body), schema) if form \
+        else case.body
+    return not _schema_refuses(document, schema, read, formats=True)
 
 
 def rejects_negative_data(ctx, response, case):
-    """Schemathesis' negative_data_rejection, but for a form or multipart body whose only
-    violation is a type its encoding cannot carry (`form_text_is_valid`)."""
+    """Schemathesis' negative_data_rejection, but for a negative body its schema admits after
+    all (`negative_body_is_valid`)."""
     try:
         return negative_data_rejection(ctx, response, case)
     except AcceptedNegativeData:
-        if not form_text_is_valid(case, response):
+        if not negative_body_is_valid(case, response):
             raise
         return None
 

@@ -173,7 +173,24 @@ def test_dialects_php_arrays_and_bracketed_forms():
         {"case": {"subject": "Hi", "attachments": ["f"]}}
     assert dialects.bracketed_form([("m[a][]", "x"), ("m[a][]", "y"), ("n", "1"), ("n", "2"),
                                     ("l[0]", "p"), ("l[1]", "q"), ("o[k][z]", "v")]) == \
-        {"m": {"a": ["x", "y"]}, "n": "2", "l": ["p", "q"], "o": {"k": {"z": "v"}}}
+        {"m": {"a": ["x", "y"]}, "n": ["1", "2"], "l": ["p", "q"], "o": {"k": {"z": "v"}}}
+    assert isinstance(dialects.bracketed_form([("n", "1"), ("n", "2")])["n"], dialects.Repeated)
+
+
+def test_a_form_body_takes_its_shape_from_the_schema():
+    """A repeated name is all its values where the schema says an array, else its last (PHP);
+    one plain value where only an array is allowed is a list of it."""
+    from mockserver.core.scalars import Coercer
+    schema = {"type": "object", "properties": {
+        "urls": {"type": "array", "items": {"type": "string"}},
+        "ids": {"type": "array", "items": {"type": "integer"}},
+        "name": {"type": "string"}, "n": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}}
+    form = dialects.bracketed_form([("urls", "a"), ("ids", "1"), ("ids", "2"), ("name", "x"),
+                                    ("name", "y"), ("n", "3"), ("n", "4"), ("extra", "p"),
+                                    ("extra", "q")])
+    assert Coercer({}, form=True).coerce(form, schema) == \
+        {"urls": ["a"], "ids": [1, 2], "name": "y", "n": 4, "extra": "q"}
+    assert Coercer({}).coerce({"urls": "a"}, schema) == {"urls": "a"}  # JSON keeps its shape
 
 
 def test_settings_precedence_and_refusals():

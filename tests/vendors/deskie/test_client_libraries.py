@@ -50,6 +50,25 @@ def test_multipart_numbers_are_numbers_and_empty_brackets_are_a_list(client, aut
     assert "_list" not in body(bad)["description"]
 
 
+def test_a_form_array_may_come_as_repeated_or_single_plain_names(client, auth):
+    """Generic form encoders (OpenAPI's exploded deepObject) repeat a name for an array and send
+    one plain name for an array of one: both are the list the schema names."""
+    case_id = rows(body(client.get("/deskie/api/cases.json", headers=auth())))[0]["case"]["case_id"]
+    for urls in (["https://example.com/a.png"],
+                 ["https://example.com/a.png", "https://example.com/b.png"]):
+        form = urlencode([("message[content]", "links"),
+                          *(("message[attachment_urls]", url) for url in urls)])
+        r = client.post(f"/deskie/api/cases/{case_id}/messages.json", data=form, headers=auth(),
+                        content_type="application/x-www-form-urlencoded")
+        assert r.status_code == 200, r.get_data(as_text=True)
+        files = body(r)["message"]["attachments"]
+        assert len(files) == len(urls)
+    repeated = client.put(f"/deskie/api/cases/{case_id}.json", headers=auth(),
+                          data=urlencode([("case[subject]", "first"), ("case[subject]", "last")]),
+                          content_type="application/x-www-form-urlencoded")
+    assert repeated.status_code == 200 and body(repeated)["case"]["subject"] == "last"
+
+
 def test_php_scalars_in_json(dk):
     """A Telegram bot sends its chat id as a JSON integer in user_custom_id; "14"-style ids."""
     status, made, _ = dk("/api/cases.json", method="POST", json={"case": {
