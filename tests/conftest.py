@@ -8,12 +8,14 @@ workers each on one Redis, every request sent to one of them in turn (tests/flee
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.core.clock import parse_instant
+from mockserver.core.webhooks import KEY as DELIVERIES
 from mockserver.registry import available_vendors
 
 from .fleet import FleetClient, fleet_store_url, start_fleet
@@ -25,6 +27,32 @@ from .support import SpecCheckedClient
 
 FROZEN_AT = "2026-06-15T12:00:00Z"
 _apps: dict[tuple, object] = {}
+
+
+def run_due_work(runtime, timeout: float = 5.0) -> None:
+    """Do the sandbox's time-driven work that is due by its clock now, so a test asserts on the
+    outcome directly, and asserts that nothing happened without waiting for anything.
+
+    Every scheduled job runs once in this thread (`Scheduler.run_due`; jobs claim their work in
+    the store, so a background worker looking at the same time does each piece once). A webhook
+    attempt runs in a thread of its own, claimed by this call or by a background worker of any
+    process on the store: until every claimed attempt is recorded, this waits (real time, for an
+    HTTP call to the test's receiver) and then looks again for work due, which a job's change can
+    have made (a scheduled send raising webhooks). With nothing due, nothing waits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runtime.scheduler.run_due()
+        while True:
+            now, wall = runtime.clock.timestamp(), time.time()
+            records = list(runtime.backend.records(*DELIVERIES).values())
+            if not any((r.get("lease") or 0) > wall for r in records):
+                break
+            assert time.monotonic() < deadline, "a webhook attempt was not recorded in time"
+            time.sleep(0.005)  # real time: an attempt's HTTP call in another thread
+        if not any(r["state"] == "pending" and r["due"] is not None and r["due"] <= now
+                   for r in records):
+            return
+        assert time.monotonic() < deadline, "due work was left undone"
 
 
 def test_vendors() -> list[str]:

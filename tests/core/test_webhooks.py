@@ -14,7 +14,7 @@ from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.core.clock import parse_instant
 from mockserver.core.webhooks import ATTEMPTS, RETRY_AFTER
-from tests.conftest import test_stores
+from tests.conftest import run_due_work, test_stores
 from tests.live import free_port
 from tests.receiver import Receiver
 from tests.redis_server import redis_store_url
@@ -81,15 +81,16 @@ def _advance(client, seconds):
     assert client.post("/__sandbox/clock", json={"advance": seconds}).status_code == 200
 
 
-def _settled(client, ident, attempts, timeout=2.0):
-    """The delivery once it has `attempts` attempts (the worker records them as it makes them)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        delivery = client.get(f"/__sandbox/webhooks/deliveries/{ident}").get_json()
-        if len(delivery["attempts"]) >= attempts or time.monotonic() > deadline:
-            assert len(delivery["attempts"]) == attempts, delivery
-            return delivery
-        time.sleep(0.02)  # real time: another thread's HTTP call, not sandbox time
+def _run_due(client):
+    """The work due on the client's sandbox, done now (tests.conftest.run_due_work)."""
+    run_due_work(client.application.extensions["sandbox"])
+
+
+def _delivery(client, ident, attempts):
+    """The delivery, which must have made exactly `attempts` attempts."""
+    delivery = client.get(f"/__sandbox/webhooks/deliveries/{ident}").get_json()
+    assert len(delivery["attempts"]) == attempts, delivery
+    return delivery
 
 
 def test_webhook_arrives_within_a_second_signed_with_the_secret(client, receiver):
@@ -107,7 +108,8 @@ def test_webhook_arrives_within_a_second_signed_with_the_secret(client, receiver
     assert body["event"] == "note.created" and body["hook_id"] == hook["id"]
     assert body["payload"] == r.get_json() and body["at"] == "2026-01-01T00:00:00.000Z"
     [delivery] = _log(client)
-    delivery = _settled(client, delivery["id"], 1)
+    _run_due(client)  # nothing left to do: this waits for the worker to record its attempt
+    delivery = _delivery(client, delivery["id"], 1)
     assert delivery["id"] == body["id"] and delivery["state"] == "delivered"
     assert delivery["payload"].encode() == got.body  # the exact raw body
     assert delivery["signature"] == got.headers[SIGNATURE]
@@ -126,12 +128,14 @@ def test_webhook_goes_only_to_active_subscribers_of_the_event(client, receiver):
     _hook(client, receiver.url("/off"), active=False)
     _hook(client, receiver.url("/none"), events=[])
     note = _note(client).get_json()
-    [created] = receiver.wait_for(1)
+    _run_due(client)
+    [created] = receiver.received
     assert created.path == "/all" and created.json()["event"] == "note.created"
     r = client.patch(f"/hooky/notes/{note['id']}", json={"title": "changed"}, headers=KEY)
     assert r.status_code == 200
-    got = receiver.wait_for(3)
-    assert receiver.stays_at(3)
+    _run_due(client)
+    got = list(receiver.received)
+    assert len(got) == 3
     assert sorted(g.path for g in got[1:]) == ["/all", "/updates"]
     for g in got[1:]:
         assert g.json()["event"] == "note.updated"
@@ -141,14 +145,16 @@ def test_webhook_goes_only_to_active_subscribers_of_the_event(client, receiver):
             if d["target"].endswith("/updates")] == [updates["id"]]
     # a change that changes nothing is no event
     client.patch(f"/hooky/notes/{note['id']}", json={"title": "changed"}, headers=KEY)
-    assert receiver.stays_at(3)
+    _run_due(client)
+    assert len(receiver.received) == 3
 
 
 def test_webhook_never_fires_for_a_refused_request(client, receiver):
     _hook(client, receiver.url())
     r = _note(client, "refuse")
     assert r.status_code == 409
-    assert receiver.stays_at(0)
+    _run_due(client)
+    assert receiver.received == []
     assert _log(client) == []
 
 
@@ -157,9 +163,10 @@ def test_webhook_failing_receiver_is_retried_on_the_sandbox_clock_then_given_up(
     receiver.status = 500
     _hook(client, receiver.url())
     _note(client)
-    receiver.wait_for(1)
+    _run_due(client)
+    assert len(receiver.received) == 1
     [delivery] = _log(client)
-    delivery = _settled(client, delivery["id"], 1)
+    delivery = _delivery(client, delivery["id"], 1)
     assert delivery["state"] == "pending"
     assert delivery["attempts"][0]["status"] == 500
     assert "500" in delivery["attempts"][0]["error"]
@@ -167,14 +174,17 @@ def test_webhook_failing_receiver_is_retried_on_the_sandbox_clock_then_given_up(
     runtime = client.application.extensions["sandbox"]
     assert runtime.webhooks.deliver_due() == 0  # not due: the clock has not moved
     _advance(client, RETRY_AFTER[0] - 1)
-    assert receiver.stays_at(1)
+    _run_due(client)
+    assert len(receiver.received) == 1
     _advance(client, 1)
-    receiver.wait_for(2)
-    _settled(client, delivery["id"], 2)
+    _run_due(client)
+    assert len(receiver.received) == 2
+    _delivery(client, delivery["id"], 2)
     receiver.close()  # from now on the connection is refused
     for n, wait in enumerate(RETRY_AFTER[1:], start=3):
         _advance(client, wait)
-        delivery = _settled(client, delivery["id"], n)
+        _run_due(client)
+        delivery = _delivery(client, delivery["id"], n)
     assert n == ATTEMPTS and delivery["state"] == "failed"
     assert delivery["next_attempt_at"] is None
     assert [a["status"] for a in delivery["attempts"]] == [500, 500] + [None] * (ATTEMPTS - 2)
@@ -183,8 +193,8 @@ def test_webhook_failing_receiver_is_retried_on_the_sandbox_clock_then_given_up(
     assert times[:3] == ["2026-01-01T00:00:00.000Z", "2026-01-01T00:01:00.000Z",
                          "2026-01-01T00:06:00.000Z"]
     _advance(client, 10 * 86400)
-    time.sleep(0.7)  # real time for the worker to (not) act
-    assert len(_settled(client, delivery["id"], ATTEMPTS)["attempts"]) == ATTEMPTS
+    _run_due(client)  # a given-up delivery is never due again
+    assert _delivery(client, delivery["id"], ATTEMPTS)["state"] == "failed"
     assert _log(client, state="failed")[0]["id"] == delivery["id"]
 
 
@@ -192,9 +202,9 @@ def test_webhook_redeliver_makes_one_more_attempt_now(client, receiver):
     receiver.status = 503
     _hook(client, receiver.url(), secret="s")
     _note(client)
-    receiver.wait_for(1)
+    _run_due(client)
     [delivery] = _log(client)
-    _settled(client, delivery["id"], 1)
+    _delivery(client, delivery["id"], 1)
     receiver.status = 204
     r = client.post(f"/__sandbox/webhooks/deliveries/{delivery['id']}/redeliver")
     assert r.status_code == 200
@@ -202,7 +212,7 @@ def test_webhook_redeliver_makes_one_more_attempt_now(client, receiver):
     assert again["state"] == "delivered" and len(again["attempts"]) == 2
     assert [a["status"] for a in again["attempts"]] == [503, 204]
     assert [a["manual"] for a in again["attempts"]] == [False, True]
-    first, second = receiver.wait_for(2)
+    first, second = receiver.received  # a redelivery is made before it is answered
     assert first.body == second.body and second.signed_by("s", SIGNATURE)
     # a delivered one can be sent again too; a failure then marks it failed
     receiver.status = 500
@@ -217,7 +227,8 @@ def test_webhook_log_filters_clear_and_reset(client, receiver):
     hook = _hook(client, receiver.url())
     note = _note(client).get_json()
     client.patch(f"/hooky/notes/{note['id']}", json={"title": "x"}, headers=KEY)
-    receiver.wait_for(2)
+    _run_due(client)
+    assert len(receiver.received) == 2
     assert [d["event"] for d in _log(client)] == ["note.created", "note.updated"]
     assert [d["event"] for d in _log(client, event="note.updated")] == ["note.updated"]
     assert len(_log(client, webhook=str(hook["id"]), vendor="hooky", tenant="t1")) == 2
@@ -228,7 +239,8 @@ def test_webhook_log_filters_clear_and_reset(client, receiver):
     assert client.delete("/__sandbox/webhooks/deliveries").status_code == 204
     assert _log(client) == []
     _note(client)
-    receiver.wait_for(3)
+    _run_due(client)
+    assert len(receiver.received) == 3
     assert len(_log(client)) == 1
     assert client.post("/__sandbox/reset").status_code == 200
     assert _log(client) == []
@@ -240,8 +252,9 @@ def test_webhook_log_keeps_the_newest_deliveries_dropping_finished_ones_first(cl
     _hook(client, receiver.url())
     for n in range(5):
         _note(client, f"n{n}")
-        receiver.wait_for(n + 1)
-        _settled(client, _log(client)[-1]["id"], 1)
+        _run_due(client)
+        assert len(receiver.received) == n + 1
+        _delivery(client, _log(client)[-1]["id"], 1)
     kept = _log(client)
     assert len(kept) == 3
     assert [json.loads(d["payload"])["payload"]["title"] for d in kept] == ["n2", "n3", "n4"]
@@ -268,13 +281,14 @@ def test_webhook_target_beyond_loopback_is_blocked_unless_allowed(store_url, all
         client = _app(store_url, webhook_allow=(address,) if allowed else ()).test_client()
         _hook(client, outside.url(host=address))
         _note(client)
+        _run_due(client)
         [delivery] = _log(client)
-        delivery = _settled(client, delivery["id"], 1)
+        delivery = _delivery(client, delivery["id"], 1)
         if allowed:
-            outside.wait_for(1)
+            assert len(outside.received) == 1
             assert delivery["state"] == "delivered"
         else:
-            assert outside.stays_at(0)
+            assert outside.received == []
             error = delivery["attempts"][0]["error"]
             assert error.startswith("blocked:") and "--webhook-allow" in error
             assert delivery["state"] == "pending" and delivery["attempts"][0]["status"] is None
@@ -286,7 +300,8 @@ def test_webhook_unresolvable_and_odd_targets_are_failed_attempts(client):
     _hook(client, "ftp://127.0.0.1/x")
     _hook(client, f"http://127.0.0.1:{free_port()}/nobody")
     _note(client)
-    errors = sorted(_settled(client, d["id"], 1)["attempts"][0]["error"] for d in _log(client))
+    _run_due(client)
+    errors = sorted(_delivery(client, d["id"], 1)["attempts"][0]["error"] for d in _log(client))
     assert errors[0].startswith("blocked:") and "http://" in errors[0]
     assert errors[1].startswith("connection refused")
 
