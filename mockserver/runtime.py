@@ -154,7 +154,8 @@ class Runtime:
         self.caches.clear()
         return summary
 
-    def transact(self, work: Callable[[], T], *, request_id: str | None = None,
+    def transact(self, work: Callable[[], T], *,
+                 request_id: "str | Callable[[], str] | None" = None,
                  scope: str | None = None, writes: bool = False) -> T:
         """`work()` inside one unit of work, committed when it returns; anything it raises drops
         every write. When another request changed what it read, it runs again on fresh data: a

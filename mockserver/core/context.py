@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class RequestContext:
-    request_id: str
+    number: Any  # the request's number: an int, or a reply still owed (`result()`: the store)
     runtime: "Runtime"
     vendor: "Vendor"
     operation: "Operation"
@@ -26,11 +26,22 @@ class RequestContext:
     rate: "Decision | None" = None
     fault: dict | None = None  # the injected fault that hit the request: {"id", "kind", ...}
     uploads: Any = None  # uploaded files of a multipart request, by bracketed name
-    seq: int = 0  # the request's number, from the store's request counter
     raw_body: tuple = (None, None)  # (media type, bytes) as validated against the spec
     error: str | None = None  # the code of the SandboxError that answered, for the journal
     near_miss: dict | None = None  # the closest operation, for a request that matched none
     duration_ms: float | None = None  # set when the journal records the request
+
+    @property
+    def seq(self) -> int:
+        """The request's number, from the store's request counter (read when first needed: a
+        shared store's reply then has arrived while the request ran)."""
+        if not isinstance(self.number, int):
+            self.number = int(self.number.result())
+        return self.number
+
+    @property
+    def request_id(self) -> str:
+        return f"req_{self.seq}"
 
     @property
     def tenant(self) -> str:

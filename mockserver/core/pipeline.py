@@ -276,11 +276,8 @@ AFTER = (add_rate_limit_headers, add_vendor_headers, add_request_id, cut_malform
 
 # -- the run ---------------------------------------------------------------------------------
 def begin(runtime, vendor_runtime, operation, path_params: dict[str, Any]) -> RequestContext:
-    number = runtime.backend.begin()
-    ctx = RequestContext(f"req_{number}", runtime, vendor_runtime.vendor, operation,
-                         dict(path_params), time.perf_counter())
-    ctx.seq = number
-    return ctx
+    return RequestContext(runtime.backend.begin(), runtime, vendor_runtime.vendor, operation,
+                          dict(path_params), time.perf_counter())
 
 
 def run_view(ctx: RequestContext, view) -> Any:
@@ -294,7 +291,7 @@ def run_view(ctx: RequestContext, view) -> Any:
             ctx.body = copy.deepcopy(body)
         return view(ctx)
     ctx.body = copy.deepcopy(body) if body is not None else None
-    return ctx.runtime.transact(attempt, request_id=ctx.request_id,
+    return ctx.runtime.transact(attempt, request_id=lambda: ctx.request_id,
                                 scope=f"{ctx.vendor.name}/{ctx.tenant}",
                                 writes=request.method not in ("GET", "HEAD", "OPTIONS"))
 

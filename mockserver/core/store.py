@@ -76,10 +76,11 @@ class Store(Records):
     name = "abstract"
 
     # a request's view ------------------------------------------------------------------------
-    def begin(self, numbered: bool = True) -> int | None:
+    def begin(self, numbered: bool = True) -> Any:
         """Start a request and answer its number (from the `request` counter; control calls are
-        not numbered). A shared backend also loads what every request reads (state documents,
-        collection versions) in the same round trip."""
+        not numbered): an int, or a reply still owed whose `result()` is it (a shared backend
+        asks without waiting: RequestContext.seq reads it when first needed). A shared backend
+        also brings what every request reads (state documents, collection versions) up to date."""
         return self.incr("request") if numbered else None
 
     def end(self) -> None:

@@ -15,6 +15,8 @@ the same atomic step, so an event exists only for a change that happened (`recor
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import copy
 from contextvars import ContextVar
 from typing import Any
@@ -29,8 +31,8 @@ def current() -> "UnitOfWork | None":
 
 
 class UnitOfWork(Records):
-    def __init__(self, store: Store, *, time: float = 0.0, request_id: str | None = None,
-                 guard: str | None = None):
+    def __init__(self, store: Store, *, time: float = 0.0,
+                 request_id: "str | Callable[[], str] | None" = None, guard: str | None = None):
         self.store = store
         self._guard = guard
         self.reads: dict[Key, int] = {}
@@ -133,7 +135,8 @@ class UnitOfWork(Records):
         if not self.writes and not self.events:
             return
         events = [*self._record_events(), *self.events]
-        stamp = {"time": self._time, "request_id": self._request_id}
+        request_id = self._request_id() if callable(self._request_id) else self._request_id
+        stamp = {"time": self._time, "request_id": request_id}
         stamped = [{**stamp, **e} for e in events]
         self.store.commit(self.reads, self.writes, stamped, guard=self._guard)
         self.committed = stamped

@@ -39,6 +39,15 @@ def twins():
     return open_store(url), open_store(url)
 
 
+def _number(begun) -> int:
+    """A request's number as `begin` answered it: an int, or a reply still owed."""
+    return begun if isinstance(begun, int) else int(begun.result())
+
+
+def _script_runs(raw) -> int:
+    return raw.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)
+
+
 def _seeded(store):
     store.load_base("v", [("t", "c", 1, {"id": 1, "n": "a"}), ("t", "c", 2, {"id": 2, "n": "b"})])
     return store
@@ -203,7 +212,7 @@ def test_a_kept_append_goes_with_the_next_command_or_within_the_flush_interval(t
     key = f"{one.namespace}:l:j"
     one.clear_list("j")
     one.append("j", {"n": 1}, keep=10)
-    one.begin()
+    _number(one.begin())  # its reply comes after the append's
     one.end()
     assert raw.lrange(key, 0, -1) == [b'{"n":1}']  # it went with the begin
     one.append("j", {"n": 2}, keep=10)
@@ -224,11 +233,62 @@ def test_a_dropped_connection_loses_no_append(twins):
     killer.client_kill_filter(_type="normal", skipme=True)  # every connection but its own
     one.append("j", {"n": 2}, keep=10)  # kept, sent again on a fresh connection
     one.append("j", {"n": 3}, keep=10)
-    number = one.begin()
+    number = _number(one.begin())
     one.end()
-    assert one.begin() == number + 1
+    assert _number(one.begin()) == number + 1
     one.end()
     assert [e["n"] for e in one.items("j")] == [1, 2, 3]
+
+
+def test_a_request_asks_redis_nothing_while_nothing_changed_and_sees_every_change(twins):
+    """`begin` of a vendor request takes no round trip while the process's watch says nothing
+    it reads changed (core.stores.redis_watch); a write, a state change or a reset made by
+    another process is seen by the very next request."""
+    one, two = twins
+    _seeded(one)
+    raw = redis.Redis.from_url(redis_store_url().split("?")[0])
+    numbers = [_number(two.begin())]  # the first look asks
+    two.end()
+    runs = _script_runs(raw)
+    for store in (two, one, two, two):  # nothing changed: numbers only, never a look
+        numbers.append(_number(store.begin()))
+        store.end()
+    assert _script_runs(raw) == runs + 1  # one's own first look
+    assert numbers == sorted(set(numbers)) and len(numbers) == 5  # distinct, in order
+    def next_request_looks() -> bool:  # two's next request: did its begin run the script?
+        before = _script_runs(raw)
+        two.begin()
+        return _script_runs(raw) == before + 1
+    one.put("v", "t", "c", 2, {"id": 2, "n": "B"})
+    assert next_request_looks()
+    assert [r["n"] for r in two.all("v", "t", "c")] == ["a", "B"]
+    two.end()
+    assert not next_request_looks()
+    two.end()
+    one.update_state("clock", lambda _: {"offset": 5.0})
+    assert next_request_looks() and two.state("clock") == {"offset": 5.0}
+    two.end()
+    one.revert()  # a reset: the seeded data, and the shared state cleared
+    one.clear_shared()
+    assert next_request_looks() and two.state("clock") is None
+    assert [r["n"] for r in two.all("v", "t", "c")] == ["a", "b"]
+    two.end()
+
+
+def test_without_its_watch_a_process_asks_on_every_request(twins):
+    one, two = twins
+    _seeded(one)
+    raw = redis.Redis.from_url(redis_store_url().split("?")[0])
+    _number(two.begin())
+    two.end()
+    raw.client_kill_filter(_type="normal", skipme=True)  # the watch goes with the rest
+    one.put("v", "t", "c", 1, {"id": 1, "n": "A"})
+    runs = _script_runs(raw)
+    for _ in range(3):
+        two.begin()
+        assert two.all("v", "t", "c")[0]["n"] == "A"
+        two.end()
+    assert _script_runs(raw) >= runs + 3  # no watch: a look each time, never a stale read
 
 
 def test_ids_and_windows_are_exact_across_processes(twins):

@@ -10,13 +10,16 @@ collection key K = vendor, tenant and collection joined by the unit separator:
 - `P:vers` hash K -> "version generation". Versions come from one counter and never repeat;
   the generation changes when a collection is reverted or reseeded (copy it again, whole).
 - `P:ids` / `P:b:ids` id sequences; `P:dirty` collections written since the last reset.
-- `P:state` hash of small JSON documents every request reads; `P:ctr` counters; `P:win:G`
+- `P:state` hash of small JSON documents every request reads; `P:ctr` counters (each process
+  watches it: redis_watch); `P:req` the request counter (apart, so numbering is no change); `P:win:G`
   rate-limit windows; `P:l:NAME` bounded lists (journal, outbox); `P:kv` key-value entries.
 - `P:snaps` and `P:snap:NAME:...` named snapshots (layout in redis_scripts.py).
 
-A request starts with one round trip (`begin`: every collection version and state document,
-and the journal entries of the process's requests before it: core.stores.redis_line), so a
-request that only reads costs one round trip; its reads then come from a process-local copy of each collection, kept in step by version and
+A request starts with `begin`: every collection version and state document, and its number.
+While nothing changed since the process last looked (Redis says so: core.stores.redis_watch),
+that costs no waiting: the number is asked for and its reply read later (redis_line). Else it is
+one round trip, which also carries the journal entries of the process's requests before. Its
+reads then come from a process-local copy of each collection, kept in step by version and
 fetched again (only the records changed since) when another process wrote. A commit is one
 Lua script: it checks that every collection the unit of work read is still at the version read
 (else `Conflict`, and the pipeline runs the request again), applies the writes, bumps the
@@ -47,6 +50,7 @@ from .memory import FEED, changes_in
 SEP = "\x1f"
 
 from .redis_line import Line
+from .redis_watch import Watch
 from .redis_scripts import (_BEGIN, _CLEAR_SHARED, _COMMIT, _LOAD, _REVERT, _SNAP_DROP,
                             _SNAP_RESTORE, _SNAP_SAVE, _WINDOW)
 
@@ -127,6 +131,7 @@ class RedisStore(Store):
         self._window = self._r.register_script(_WINDOW)
         self._begin = self._r.register_script(_BEGIN)
         self._line = Line(self._r.connection_pool)  # begin and the journal (redis_line)
+        self._watch = Watch(self._r.connection_pool, f"{self._p}:ctr")  # (redis_watch)
         self._known: tuple = (b"", {}, b"", {})  # what begin last saw: versions, state
         self._clear = self._r.register_script(_CLEAR_SHARED)
         self._snap_save = self._r.register_script(_SNAP_SAVE)
@@ -138,6 +143,7 @@ class RedisStore(Store):
         self._lock = threading.Lock()
         self._registered: set[tuple[str, str]] = set()
         self._local_locks: dict[str, threading.Lock] = {}
+        self._tenants_seen: dict[tuple, list] = {}  # (view's version, vendor) -> tenants
         self._feeds: dict[str, deque] = {}  # what moved this process's copies along, by key
         self._tokens: ContextVar[dict | None] = ContextVar(f"redis_locks_{id(self)}", default=None)
 
@@ -149,28 +155,28 @@ class RedisStore(Store):
 
     # a request's view ------------------------------------------------------------------------
     def begin(self, numbered=True):
-        """One round trip: the request number, and the collection versions and state documents
-        when they changed since this process last looked (each has a counter)."""
+        """The request's view: the collection versions and state documents as they are now,
+        and its number. For a vendor request, when this process's watch (redis_watch) says
+        nothing they depend on changed since its last look, the view it holds is current and
+        the number is asked for without waiting (its reply is read when the number is first
+        needed: redis_line). Otherwise, and always for an unnumbered look (a control call, a
+        retry after a conflict, background work), one round trip brings the number and
+        whatever changed (each has a counter), with the journal entries kept so far."""
         known_ver, known_vers, known_sv, known_state = self._known
+        if numbered and known_ver and self._watch.quiet():
+            self._session.set({"vers": dict(known_vers), "state": dict(known_state),
+                               "ver": known_ver, "size": len(known_vers)})
+            return self._line.send("INCR", f"{self._p}:req")
+        self._watch.armed()
         args = [self._p, known_ver, known_sv, "1" if numbered else "0"]
-        kept = self._line.take()  # the journal entries of this process's requests before
-        if kept:
-            pipe = self._r.pipeline(transaction=False)
-            for command in kept:
-                pipe.execute_command(*command)
-            pipe.evalsha(self._begin.sha, 0, *args)
-            reply = pipe.execute(raise_on_error=False)[-1]
-            if isinstance(reply, Exception):  # the script is not loaded (a restarted Redis)
-                reply = self._begin(args=args)
-        else:
-            reply = self._begin(args=args)
-        ver, vers, sv, state, number = reply
+        ver, vers, sv, state, number = self._line.script(self._begin, *args)
         if vers is not None:
             known_vers = {_text(vers[i]): _text(vers[i + 1]) for i in range(0, len(vers), 2)}
         if state is not None:
             known_state = {_text(state[i]): state[i + 1] for i in range(0, len(state), 2)}
         self._known = (ver, known_vers, sv, known_state)
-        self._session.set({"vers": dict(known_vers), "state": dict(known_state)})
+        self._session.set({"vers": dict(known_vers), "state": dict(known_state), "ver": ver,
+                           "size": len(known_vers)})
         return int(number) if numbered else None
 
     def end(self):
@@ -284,7 +290,22 @@ class RedisStore(Store):
         return int(self._version_text(_key(vendor, tenant, collection)).split(" ")[0])
 
     def tenants(self, vendor):
-        return list(dict.fromkeys(_split(k)[1] for k in sorted(self._versions())
+        session = self._session.get()
+        if session is None or len(session["vers"]) != session["size"]:
+            # outside a request, or its own commit added a collection: as the view is now
+            return self._tenants_of(self._versions(), vendor)
+        # every request asks (authentication): worked out once per view of the versions
+        key = (session["ver"], vendor)
+        found = self._tenants_seen.get(key)
+        if found is None:
+            found = self._tenants_seen[key] = self._tenants_of(session["vers"], vendor)
+            while len(self._tenants_seen) > 64:
+                self._tenants_seen.pop(next(iter(self._tenants_seen)))
+        return list(found)
+
+    @staticmethod
+    def _tenants_of(vers, vendor) -> list:
+        return list(dict.fromkeys(_split(k)[1] for k in sorted(vers)
                                   if k.startswith(vendor + SEP)))
 
     def collections(self, vendor, tenant):

@@ -37,7 +37,7 @@ local sv = redis.call('HGET', p..':ctr', '#state') or '0'
 local out = {ver, false, sv, false, 0}
 if ver ~= ARGV[2] then out[2] = redis.call('HGETALL', p..':vers') end
 if sv ~= ARGV[3] then out[4] = redis.call('HGETALL', p..':state') end
-if ARGV[4] == '1' then out[5] = redis.call('HINCRBY', p..':ctr', 'request', 1) end
+if ARGV[4] == '1' then out[5] = redis.call('INCR', p..':req') end  -- not in :ctr (watched)
 return out
 """
 
