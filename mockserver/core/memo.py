@@ -127,20 +127,31 @@ def maintained(ctx, name: str, collection: str, depends: Iterable[str], key: Has
                         key=lambda t: t[0])
         kept = _Kept(version, [r for _, _, r in chosen], [k for k, _, _ in chosen],
                      {rid: k for k, rid, _ in chosen})
-    else:
-        rows, keys, by_id = list(held.rows), list(held.keys), dict(held.by_id)
-        for rid in changed:
-            old = by_id.pop(rid, None)
-            if old is not None:
-                at = bisect.bisect_left(keys, old)
-                del keys[at], rows[at]
-            record = records.get(rid)
-            if record is not None and matches(record):
-                new = sort_key(record)
-                at = bisect.bisect_left(keys, new)
-                keys.insert(at, new)
-                rows.insert(at, record)
-                by_id[rid] = new
-        kept = _Kept(version, rows, keys, by_id)
+    else:  # the kept list brought along in place: a copy would cost what is there
+        with _UPDATING:
+            if held.version != version:
+                _bring_along(held, changed, records, matches, sort_key)
+                held.version = version
+        kept = held
     memo.put(memo_key, kept)
     return kept.rows
+
+
+_UPDATING = threading.Lock()  # one kept list is brought along by one request at a time
+
+
+def _bring_along(held: "_Kept", changed, records, matches, sort_key) -> None:
+    """The changed records checked again and put in place in the kept list."""
+    rows, keys, by_id = held.rows, held.keys, held.by_id
+    for rid in changed:
+        old = by_id.pop(rid, None)
+        if old is not None:
+            at = bisect.bisect_left(keys, old)
+            del keys[at], rows[at]
+        record = records.get(rid)
+        if record is not None and matches(record):
+            new = sort_key(record)
+            at = bisect.bisect_left(keys, new)
+            keys.insert(at, new)
+            rows.insert(at, record)
+            by_id[rid] = new

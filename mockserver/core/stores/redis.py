@@ -240,8 +240,8 @@ class RedisStore(Store):
                 if raw:
                     records[_text(reply[i])] = orjson.loads(raw)
                     size += len(raw)
-        else:  # only what changed since the copy's version
-            records, size = dict(held.records), held.size
+        else:  # only what changed since the copy's version, applied to the copy in place
+            records, size = held.records, held.size
             added = []
             for i in range(3, len(reply), 3):
                 record_id, raw, seq = _text(reply[i]), reply[i + 1], float(reply[i + 2])
@@ -352,7 +352,7 @@ class RedisStore(Store):
             held = self._copies.get(k)
         if held is None or held.ver != old or held.gen != gen:
             return
-        records, size = dict(held.records), held.size
+        records, size = held.records, held.size  # changed in place, as in refresh
         for record_id, raw in rows:
             record = changes[record_id] if record_id in changes else None
             if not raw:
