@@ -45,8 +45,13 @@ class Scheduler:
         return list(self._jobs)
 
     def run_due(self) -> None:
-        """Every job, once, for the clock's present instant; a job's failure is logged."""
-        now = self._clock.timestamp()
+        """Every job, once, for the clock's present instant; a job's failure is logged, and so
+        is a clock that cannot be read (a shared store out of reach): the next look tries again."""
+        try:
+            now = self._clock.timestamp()
+        except Exception:
+            log.exception("the scheduler could not read the sandbox clock")
+            return
         for name, job in list(self._jobs.items()):
             try:
                 job(now)

@@ -46,3 +46,37 @@ def test_schedule_without_jobs_starts_no_worker_and_run_due_survives_a_failing_j
     scheduler.add("fine", seen.append)
     scheduler.run_due()
     assert seen == [0.0]
+
+
+class FlakyClock(FixedClock):
+    """A clock whose store is out of reach for its first `failures` reads."""
+
+    def __init__(self, now: float, failures: int):
+        super().__init__(now)
+        self.failures = failures
+
+    def timestamp(self) -> float:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("the store is out of reach")
+        return self.now
+
+
+def test_the_worker_outlives_a_clock_it_cannot_read():
+    """A Redis blip must not end the process's worker: webhook retries and scheduled sends
+    would stop until a restart."""
+    clock = FlakyClock(7.0, failures=1)
+    scheduler = Scheduler(clock)
+    seen, ran = [], threading.Event()
+
+    def job(now):
+        seen.append(now)
+        ran.set()
+    scheduler.add("job", job)
+    try:
+        scheduler.wake()  # the first look fails
+        assert not ran.wait(0.2) and clock.failures == 0
+        scheduler.wake()  # the next one runs the job
+        assert ran.wait(2) and seen == [7.0]
+    finally:
+        scheduler.stop()
