@@ -15,8 +15,8 @@ class FixedClock:
         return self.now
 
 
-def test_schedule_runs_jobs_on_the_sandbox_time_when_woken():
-    clock = FixedClock(1000.0)
+def _recording(clock):
+    """A scheduler with one job that notes the time it was given: (scheduler, times, ran)."""
     scheduler = Scheduler(clock)
     seen, ran = [], threading.Event()
 
@@ -24,6 +24,12 @@ def test_schedule_runs_jobs_on_the_sandbox_time_when_woken():
         seen.append(now)
         ran.set()
     scheduler.add("job", job)
+    return scheduler, seen, ran
+
+
+def test_schedule_runs_jobs_on_the_sandbox_time_when_woken():
+    clock = FixedClock(1000.0)
+    scheduler, seen, ran = _recording(clock)
     try:
         clock.now = 5000.0
         scheduler.wake()
@@ -66,13 +72,7 @@ def test_the_worker_outlives_a_clock_it_cannot_read():
     """A Redis blip must not end the process's worker: webhook retries and scheduled sends
     would stop until a restart."""
     clock = FlakyClock(7.0, failures=1)
-    scheduler = Scheduler(clock)
-    seen, ran = [], threading.Event()
-
-    def job(now):
-        seen.append(now)
-        ran.set()
-    scheduler.add("job", job)
+    scheduler, seen, ran = _recording(clock)
     try:
         scheduler.wake()  # the first look fails
         assert not ran.wait(0.2) and clock.failures == 0
